@@ -1,0 +1,70 @@
+"""What the dialogue layer hands back to the skill: speech as locale keys, never raw text.
+
+A `Reply` names the strings to speak by key (see dialogue/locales/) with their parameters;
+the voice renderer looks the keys up for the request's locale, escapes every parameter for
+SSML and speaks numbers naturally. Handlers translate a Reply into an ask-sdk Response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Say:
+    """One locale string to speak, by key, with the values for its placeholders."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ElicitSlot:
+    """Ask Alexa to collect one slot of `intent` on the next turn."""
+
+    intent: str
+    slot: str
+    slots: Mapping[str, str] = field(default_factory=dict)  # values already known
+
+
+@dataclass(frozen=True)
+class ConfirmIntent:
+    """Ask Alexa to confirm the whole intent (the next turn says yes or no)."""
+
+    intent: str
+    slots: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delegate:
+    """Let Alexa's dialog model drive the next turn of `intent`."""
+
+    intent: str
+    slots: Mapping[str, str] = field(default_factory=dict)
+
+
+DialogDirective = ElicitSlot | ConfirmIntent | Delegate
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One turn's answer.
+
+    Invariant: a reply that keeps the session open has a reprompt, and its speech ends with
+    a question (the locale strings used last in `speech` are questions).
+    """
+
+    speech: tuple[Say, ...]
+    reprompt: tuple[Say, ...] = ()
+    end_session: bool = False
+    directive: DialogDirective | None = None
+    progressive: Say | None = None  # spoken first through the directive service when slow
+    attributes: Mapping[str, Any] = field(default_factory=dict)  # next session attributes
+
+    def __post_init__(self) -> None:
+        if not self.speech:
+            raise ValueError("a reply must say something")
+        if not self.end_session and not self.reprompt and self.directive is None:
+            raise ValueError("a reply that keeps the session open needs a reprompt")

@@ -1,0 +1,183 @@
+"""The one Store protocol behind everything ShopTalk keeps.
+
+Backends (SQLite, DynamoDB) implement exactly this protocol and pass one contract test suite
+(tests/knowledge/test_store_contract.py). Writes are idempotent: putting a record whose id
+already exists replaces it with the same content (or is a no-op), never duplicates it, and
+`claim_request` lets a caller make any user-triggered write idempotent by Alexa request id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol, runtime_checkable
+
+from knowledge.model import (
+    Answer,
+    Friendship,
+    FriendshipStatus,
+    Message,
+    Poll,
+    Product,
+    Question,
+    Review,
+    ReviewStatus,
+    User,
+    UserMemory,
+    Vote,
+)
+
+
+class StoreError(Exception):
+    """A store operation failed for a reason the caller can report (not a bug)."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Persistent home of catalog, reviews, Q&A, users, messages, polls and memory."""
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+
+    # --- catalog ---------------------------------------------------------------------------
+    def put_products(self, products: Iterable[Product]) -> int:
+        """Insert or replace products; returns how many were new."""
+
+    def get_product(self, product_id: str) -> Product | None: ...
+
+    def list_products(self) -> list[Product]:
+        """All products, ordered by name."""
+
+    def remove_product(self, product_id: str) -> bool:
+        """Remove a product with its reviews and questions; False when it did not exist."""
+
+    # --- reviews ---------------------------------------------------------------------------
+    def put_reviews(self, reviews: Iterable[Review]) -> int:
+        """Insert reviews not stored yet (by id); returns how many were new."""
+
+    def get_review(self, review_id: str) -> Review | None: ...
+
+    def reviews_for(
+        self, product_id: str, status: ReviewStatus | None = ReviewStatus.PUBLISHED
+    ) -> list[Review]:
+        """Reviews of one product (all statuses when `status` is None), newest first."""
+
+    def iter_reviews(self, status: ReviewStatus | None = ReviewStatus.PUBLISHED) -> Iterator[Review]:
+        """Every review, in a stable order (for indexing and export)."""
+
+    def set_review_status(self, review_id: str, status: ReviewStatus) -> bool: ...
+
+    def delete_review(self, review_id: str) -> bool: ...
+
+    def reviews_by_user(self, user_id: str) -> list[Review]: ...
+
+    # --- community Q&A ---------------------------------------------------------------------
+    def put_questions(self, questions: Iterable[Question]) -> int:
+        """Insert questions (with their answers) not stored yet; returns how many were new."""
+
+    def add_answer(self, answer: Answer) -> bool:
+        """Attach an answer to its question; False when the answer id already exists."""
+
+    def get_question(self, question_id: str) -> Question | None: ...
+
+    def questions_for(
+        self, product_id: str, status: ReviewStatus | None = ReviewStatus.PUBLISHED
+    ) -> list[Question]: ...
+
+    def iter_questions(
+        self, status: ReviewStatus | None = ReviewStatus.PUBLISHED
+    ) -> Iterator[Question]: ...
+
+    def set_question_status(self, question_id: str, status: ReviewStatus) -> bool: ...
+
+    def set_answer_status(self, answer_id: str, status: ReviewStatus) -> bool: ...
+
+    def questions_by_user(self, user_id: str) -> list[Question]: ...
+
+    def answers_by_user(self, user_id: str) -> list[Answer]: ...
+
+    def delete_answer(self, answer_id: str) -> bool: ...
+
+    def delete_question(self, question_id: str) -> bool: ...
+
+    # --- users and friends -----------------------------------------------------------------
+    def put_user(self, user: User) -> None: ...
+
+    def get_user(self, user_id: str) -> User | None: ...
+
+    def user_by_alexa_hash(self, alexa_user_hash: str) -> User | None: ...
+
+    def user_by_friend_code(self, friend_code: str) -> User | None: ...
+
+    def user_by_handle(self, handle: str) -> User | None: ...
+
+    def delete_user(self, user_id: str) -> bool: ...
+
+    def put_friendship(self, friendship: Friendship) -> None:
+        """Insert or replace the directed relation (user_id -> other_id)."""
+
+    def friendships_of(
+        self, user_id: str, status: FriendshipStatus | None = None
+    ) -> list[Friendship]:
+        """Relations starting at `user_id`."""
+
+    def friendships_to(
+        self, user_id: str, status: FriendshipStatus | None = None
+    ) -> list[Friendship]:
+        """Relations ending at `user_id` (e.g. pending requests to accept)."""
+
+    def delete_friendship(self, user_id: str, other_id: str) -> bool: ...
+
+    # --- messages --------------------------------------------------------------------------
+    def put_message(self, message: Message) -> bool:
+        """Store a message; False when its id already exists (idempotent retry)."""
+
+    def get_message(self, message_id: str) -> Message | None: ...
+
+    def messages_to(self, recipient_id: str, unread_only: bool = False) -> list[Message]:
+        """Messages to one user, oldest first, excluding those the recipient deleted."""
+
+    def messages_between(self, user_a: str, user_b: str) -> list[Message]:
+        """The whole conversation of two users, oldest first (for dispute review)."""
+
+    def reported_messages(self) -> list[Message]: ...
+
+    def update_message(self, message: Message) -> None:
+        """Replace a stored message (read flag, deletion by recipient, report)."""
+
+    def delete_messages_of(self, user_id: str) -> int:
+        """Delete every message a user sent or received; returns how many."""
+
+    # --- polls -----------------------------------------------------------------------------
+    def put_poll(self, poll: Poll) -> None: ...
+
+    def get_poll(self, poll_id: str) -> Poll | None: ...
+
+    def list_polls(self) -> list[Poll]: ...
+
+    def put_vote(self, vote: Vote) -> None:
+        """Insert or replace the user's vote in a poll (one vote per user, changeable)."""
+
+    def votes_for(self, poll_id: str) -> list[Vote]: ...
+
+    def delete_votes_of(self, user_id: str) -> int: ...
+
+    # --- memory ----------------------------------------------------------------------------
+    def get_memory(self, user_id: str) -> UserMemory | None: ...
+
+    def put_memory(self, memory: UserMemory) -> None: ...
+
+    def delete_memory(self, user_id: str) -> bool: ...
+
+    # --- idempotency -----------------------------------------------------------------------
+    def claim_request(self, request_id: str, purpose: str) -> bool:
+        """Atomically record that `request_id` did `purpose`; False if it already had.
+
+        A handler calls this before a user-triggered write so that Alexa's retry of the same
+        request never writes twice.
+        """
+
+    # --- key/value metadata (schema versions, index fingerprints, ...) -------------------
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...

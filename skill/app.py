@@ -1,0 +1,99 @@
+"""The one composition root: builds every collaborator from a SkillConfig.
+
+Lambda, the Flask web service and the local simulator all call `build_skill(config)`.
+Heavy parts (the search index with its embedding model, the generator) are built lazily on
+first use and then kept for the life of the process, so importing this module and building
+the skill is cheap and a warm process never loads a model twice.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from skill.config import SkillConfig
+
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
+
+    from knowledge.store.base import Store
+
+
+@dataclass
+class Services:
+    """The collaborators handlers use, built once per process from one config.
+
+    Attributes other than `config` and `store` are created on first access, so a request
+    that only needs the store (launch, help, messaging) never pays for model loading.
+    """
+
+    config: SkillConfig
+    store: Store
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def _once(self, name: str, build: Any) -> Any:
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    @property
+    def index(self) -> Any:
+        """The hybrid search index over published reviews and Q&A (knowledge.index)."""
+        from knowledge.index import open_index
+
+        return self._once("index", lambda: open_index(self.store, self.config.knowledge))
+
+    @property
+    def generator(self) -> Any:
+        """The configured text generator (dialogue.generation), behind its time budget."""
+        from dialogue.generation import build_generator
+
+        return self._once("generator", lambda: build_generator(self.config.dialogue))
+
+    @property
+    def dialogue(self) -> Any:
+        """The dialogue manager: product answers, review summaries, chat (dialogue.manager)."""
+        from dialogue.manager import DialogueManager
+
+        return self._once(
+            "dialogue",
+            lambda: DialogueManager(
+                store=self.store,
+                index=lambda: self.index,
+                generator=lambda: self.generator,
+                config=self.config.dialogue,
+            ),
+        )
+
+    @property
+    def social(self) -> Any:
+        """Voice reviews, friends, messages, community Q&A and polls (dialogue.social)."""
+        from dialogue.social import SocialService
+
+        return self._once(
+            "social", lambda: SocialService(store=self.store, index=lambda: self.index)
+        )
+
+
+def build_services(config: SkillConfig) -> Services:
+    """Open the store (seeding the demo catalog on first run) and wrap it in Services."""
+    from knowledge.store import open_store
+
+    return Services(config=config, store=open_store(config.knowledge))
+
+
+@functools.cache
+def _cached_skill(config: SkillConfig) -> CustomSkill:
+    from skill.builder import create_skill
+
+    return create_skill(build_services(config))
+
+
+def build_skill(config: SkillConfig, services: Services | None = None) -> CustomSkill:
+    """The ask-sdk CustomSkill for `config`; one per config and process unless `services` given."""
+    if services is not None:
+        from skill.builder import create_skill
+
+        return create_skill(services)
+    return _cached_skill(config)
