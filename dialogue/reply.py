@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogue.state import DialogueState
+
 
 @dataclass(frozen=True)
 class Say:
@@ -61,7 +63,7 @@ class Reply:
     end_session: bool = False
     directive: DialogDirective | None = None
     progressive: Say | None = None  # spoken first through the directive service when slow
-    attributes: Mapping[str, Any] = field(default_factory=dict)  # next session attributes
+    state: DialogueState | None = None  # the next dialogue state; None keeps it unchanged
 
     def __post_init__(self) -> None:
         if not self.speech:
