@@ -1,0 +1,300 @@
+"""Product linking: a spoken product name becomes a catalog product.
+
+People say "the kindle paperwhite", "paper white", "eco dot" or "the fire kids tablet", and
+speech recognition adds its own errors. Linking tries, in order: the entity-resolution id the
+request carried; pronouns ("it", "that one") that mean the product in focus; then fuzzy
+matching (rapidfuzz) of the normalised words and phonetic matching (jellyfish metaphone)
+against every product's name, its shortened spoken name and its aliases. Near-equal scores
+for different products give an ambiguous result the caller turns into one short question;
+near-equal scores inside one family of variants (the same spoken name in other colours or
+sizes, as in imported catalogs) pick the most-reviewed variant instead of asking.
+
+The catalog is read from the store and cached per process; it is re-read when the store's
+product list changes (checked at most every `refresh_s` seconds).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from knowledge.model import Product
+from knowledge.store.base import Store
+
+# Thresholds on a 0-100 similarity scale, chosen on the cases in tests/dialogue/test_linking.py
+# (ASR errors, partial names, and utterances that must NOT link).
+ACCEPT = 84.0  # at or above: a confident match
+CONSIDER = 72.0  # from here up to ACCEPT: worth asking "did you mean ...?"
+MARGIN = 6.0  # a runner-up this close to the best is a real ambiguity
+MENTION_ACCEPT = 90.0  # stricter bar for spotting a product inside a free-form utterance
+
+PRONOUNS = frozenset(
+    {
+        "it", "that", "this", "that one", "this one", "the one", "same one", "the same one",
+        "them", "that product", "this product", "the product", "that thing", "this thing",
+        "the same", "the same product", "one", "its", "it's",
+    }
+)
+
+_FILLER = frozenset(
+    {"the", "a", "an", "my", "your", "new", "all", "brand", "amazon", "s", "about", "of", "for"}
+)
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "first": "1st", "second": "2nd",
+    "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th", "seventh": "7th",
+    "eighth": "8th",
+}
+# generic words that products add after their name ("Fire HD 8 Tablet", "Amazon Tap ...
+# Portable Bluetooth Speaker"): a variant without them is what people say
+_GENERIC = frozenset(
+    {"tablet", "speaker", "display", "screen", "player", "device", "bluetooth", "portable",
+     "alexa", "enabled", "wifi", "wi", "fi", "ereader", "reader", "e"}
+)
+_DETAIL_SPLIT = re.compile(r"\s+[-|]\s+|[,(]|\bwith\b|\bw/", re.IGNORECASE)
+_DETAIL_SPLIT_SHORT = re.compile(r"\s+[-|]\s+|[(]|\bw/", re.IGNORECASE)  # keep "Salt, Fat, ..."
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case words with punctuation, filler words and number words normalised."""
+    words = _NON_WORD.sub(" ", text.lower().replace("'", "")).split()
+    return " ".join(_NUMBER_WORDS.get(w, w) for w in words if w not in _FILLER)
+
+
+def spoken_name(product: Product) -> str:
+    """The short name people say: the product name before its details ("Echo Dot (5th Gen)"
+    -> "Echo Dot"; "Amazon Tap - Alexa-Enabled Portable ..." -> "Amazon Tap")."""
+    name = product.name
+    splitter = _DETAIL_SPLIT if len(name.split()) > 6 else _DETAIL_SPLIT_SHORT
+    for segment in splitter.split(name):
+        head = re.sub(r"^(all-new|brand new)\s+", "", segment.strip(), flags=re.IGNORECASE)
+        if normalise(head):  # skip a bare brand ("Amazon - Echo Plus ...")
+            return head.strip()
+    return name
+
+
+def speakable_name(product: Product) -> str:
+    """The spoken name without generic trailing words, for questions like "did you mean the
+    Echo Show or the Echo Show 8?" ("Amazon Tap - Alexa-Enabled Portable Bluetooth Speaker"
+    -> "Amazon Tap")."""
+    words = spoken_name(product).split()
+    kept = [w for w in words if not set(normalise(w).split() or [w]) <= _GENERIC]
+    return " ".join(kept) if kept else spoken_name(product)
+
+
+def _phonetic(text: str) -> str:
+    # numbers stay as they are: "fire hd 8" must not sound like "fire hd 10"
+    return " ".join(w if any(c.isdigit() for c in w) else jellyfish.metaphone(w) for w in text.split())
+
+
+class LinkKind(str, enum.Enum):
+    """How a spoken name was resolved."""
+
+    LINKED = "linked"  # one product
+    AMBIGUOUS = "ambiguous"  # several plausible products (or one unsure match): ask
+    NONE = "none"  # no product matched
+    NO_FOCUS = "no_focus"  # a pronoun, but no product is in focus
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The outcome of linking; `candidates` are best first (one for LINKED)."""
+
+    kind: LinkKind
+    candidates: tuple[Product, ...] = ()
+    score: float = 0.0
+    via: str = ""  # "er", "focus", "fuzzy", "phonetic", "mention"
+
+    @property
+    def product(self) -> Product | None:
+        """The linked product, or None unless kind is LINKED."""
+        return self.candidates[0] if self.kind is LinkKind.LINKED and self.candidates else None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    product: Product
+    family: str  # normalised spoken name: variants of one product share it
+    variants: tuple[str, ...]  # normalised names and aliases
+    phonetics: tuple[str, ...]
+    compact: tuple[str, ...]  # variants without spaces ("paperwhite")
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    signature: tuple[tuple[str, str, tuple[str, ...]], ...]
+    entries: tuple[_Entry, ...]
+    by_id: dict[str, Product]
+
+
+def _build_catalog(products: Sequence[Product]) -> _Catalog:
+    entries = []
+    for p in products:
+        short = normalise(spoken_name(p))
+        bare = " ".join(w for w in short.split() if w not in _GENERIC)
+        names = [normalise(p.name), short, bare, *(normalise(a) for a in p.aliases)]
+        variants = tuple(dict.fromkeys(v for v in names if v))
+        entries.append(
+            _Entry(
+                product=p,
+                family=normalise(spoken_name(p)),
+                variants=variants,
+                phonetics=tuple(_phonetic(v) for v in variants),
+                compact=tuple(v.replace(" ", "") for v in variants),
+            )
+        )
+    signature = tuple((p.id, p.name, tuple(p.aliases)) for p in products)
+    return _Catalog(signature, tuple(entries), {p.id: p for p in products})
+
+
+def _score(query: str, entry: _Entry) -> tuple[float, str]:
+    """Best similarity of a normalised query to any variant of one product, and how."""
+    q_phon = _phonetic(query)
+    q_compact = query.replace(" ", "")
+    q_words = query.split()
+    best, via = 0.0, "fuzzy"
+    for variant, phon, compact in zip(entry.variants, entry.phonetics, entry.compact, strict=True):
+        s = fuzz.ratio(query, variant)
+        # a partial name: every spoken word is in the product name ("kindle paperwhite")
+        if len(q_compact) >= 4 and len(q_words) <= len(variant.split()):
+            s = max(s, 0.92 * fuzz.token_set_ratio(query, variant))
+        # words run together or split apart ("paper white" vs "paperwhite")
+        if len(q_compact) >= 6 and len(q_compact) <= len(compact):
+            s = max(s, 0.9 * fuzz.partial_ratio(q_compact, compact))
+        if s > best:
+            best, via = s, "fuzzy"
+        if q_phon and phon:
+            p = 0.95 * fuzz.ratio(q_phon, phon)
+            if p > best:
+                best, via = p, "phonetic"
+    return best, via
+
+
+class ProductLinker:
+    """Links spoken names to products of the store's current catalog.
+
+    `review_count` orders variants of one product family (most reviewed wins); it defaults
+    to counting the store's published reviews.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        refresh_s: float = 2.0,
+        review_count: Callable[[str], int] | None = None,
+    ) -> None:
+        self._store = store
+        self._refresh_s = refresh_s
+        self._review_count = review_count or (lambda pid: len(store.reviews_for(pid)))
+        self._lock = threading.Lock()
+        self._catalog: _Catalog | None = None
+        self._checked_at = 0.0
+        self._counts: dict[str, int] = {}
+
+    # --- catalog cache ----------------------------------------------------------------------
+    def catalog(self) -> _Catalog:
+        """The cached catalog, re-read when the store's products changed."""
+        now = time.monotonic()
+        with self._lock:
+            if self._catalog is not None and now - self._checked_at < self._refresh_s:
+                return self._catalog
+            products = self._store.list_products()
+            signature = tuple((p.id, p.name, tuple(p.aliases)) for p in products)
+            if self._catalog is None or self._catalog.signature != signature:
+                self._catalog = _build_catalog(products)
+                self._counts = {}
+            self._checked_at = now
+            return self._catalog
+
+    def products(self) -> tuple[Product, ...]:
+        """Every product of the current catalog."""
+        return tuple(e.product for e in self.catalog().entries)
+
+    def get(self, product_id: str) -> Product | None:
+        """A product of the current catalog by id."""
+        return self.catalog().by_id.get(product_id)
+
+    def _count(self, product_id: str) -> int:
+        if product_id not in self._counts:
+            self._counts[product_id] = self._review_count(product_id)
+        return self._counts[product_id]
+
+    # --- linking ----------------------------------------------------------------------------
+    def link(
+        self, spoken: str | None, er_id: str | None = None, focus_id: str | None = None
+    ) -> LinkResult:
+        """Resolve a Product slot: ER id, then pronoun -> focus, then fuzzy/phonetic match."""
+        catalog = self.catalog()
+        if er_id and er_id in catalog.by_id:
+            return LinkResult(LinkKind.LINKED, (catalog.by_id[er_id],), 100.0, "er")
+        text = (spoken or "").strip().lower()
+        if not text:
+            return self._focus(focus_id, catalog)
+        if text in PRONOUNS or normalise(text) in PRONOUNS or not normalise(text):
+            return self._focus(focus_id, catalog)
+        return self._match(normalise(text), catalog)
+
+    def _focus(self, focus_id: str | None, catalog: _Catalog) -> LinkResult:
+        if focus_id and focus_id in catalog.by_id:
+            return LinkResult(LinkKind.LINKED, (catalog.by_id[focus_id],), 100.0, "focus")
+        return LinkResult(LinkKind.NO_FOCUS)
+
+    def _match(self, query: str, catalog: _Catalog) -> LinkResult:
+        scored = []
+        for entry in catalog.entries:
+            s, via = _score(query, entry)
+            if s >= CONSIDER:
+                scored.append((s, via, entry))
+        if not scored:
+            return LinkResult(LinkKind.NONE)
+        scored.sort(key=lambda t: (-t[0], t[2].product.name))
+        best_score, best_via, best = scored[0]
+        close = [t for t in scored if best_score - t[0] < MARGIN]
+        families = {t[2].family for t in close}
+        if len(families) == 1 and best_score >= ACCEPT:
+            # one product, or variants of one family: the most reviewed variant
+            chosen = max(close, key=lambda t: (self._count(t[2].product.id), t[0]))[2]
+            return LinkResult(LinkKind.LINKED, (chosen.product,), best_score, best_via)
+        # one candidate per family, best first, at most three
+        seen: dict[str, _Entry] = {}
+        for _, _, entry in close:
+            if entry.family not in seen or self._count(entry.product.id) > self._count(
+                seen[entry.family].product.id
+            ):
+                seen[entry.family] = entry
+        candidates = tuple(e.product for e in list(seen.values())[:3])
+        return LinkResult(LinkKind.AMBIGUOUS, candidates, best_score, best_via)
+
+    def find_mention(self, utterance: str | None, min_score: float = MENTION_ACCEPT) -> Product | None:
+        """A product named inside free-form text ("is the echo dot loud"), or None.
+
+        Word windows of the utterance are compared with each product's names and aliases
+        (exact fuzzy ratio, no partial credit) so ordinary words do not link by accident.
+        """
+        words = normalise(utterance or "").split()
+        if not words:
+            return None
+        catalog = self.catalog()
+        best: tuple[float, int, str] | None = None
+        chosen: _Entry | None = None
+        for entry in catalog.entries:
+            for variant in entry.variants:
+                n = len(variant.split())
+                if n == 1 and len(variant) < 4:
+                    continue  # "dot", "tv": too easy to hit by accident
+                for size in {max(1, n - 1), n, n + 1}:
+                    for i in range(0, max(1, len(words) - size + 1)):
+                        window = " ".join(words[i : i + size])
+                        s = fuzz.ratio(window, variant)
+                        key = (s, len(variant), entry.product.id)
+                        if s >= min_score and (best is None or key > best):
+                            best, chosen = key, entry
+        return chosen.product if chosen is not None else None
