@@ -4,11 +4,16 @@ Backends (SQLite, DynamoDB) implement exactly this protocol and pass one contrac
 (tests/knowledge/test_store_contract.py). Writes are idempotent: putting a record whose id
 already exists replaces it with the same content (or is a no-op), never duplicates it, and
 `claim_request` lets a caller make any user-triggered write idempotent by Alexa request id.
+
+Ordering rules every backend keeps: reviews of a product and questions of a product are newest
+first (by date, then id descending); a question's answers are best first (votes descending,
+then newest); `iter_*` walk records in id order; messages are oldest first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from knowledge.model import (
@@ -31,6 +36,56 @@ class StoreError(Exception):
     """A store operation failed for a reason the caller can report (not a bug)."""
 
 
+@dataclass(frozen=True)
+class ImportCounts:
+    """How many records an `import_batch` newly stored (existing ids are not counted)."""
+
+    products_added: int = 0
+    reviews_added: int = 0
+    questions_added: int = 0
+    answers_added: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.products_added + self.reviews_added + self.questions_added + self.answers_added
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """Sizes of the knowledge base, for `stats` and health checks (all moderation states)."""
+
+    products: int = 0
+    reviews_published: int = 0
+    reviews_pending: int = 0
+    reviews_rejected: int = 0
+    questions: int = 0
+    answers: int = 0
+
+    @property
+    def reviews(self) -> int:
+        return self.reviews_published + self.reviews_pending + self.reviews_rejected
+
+    def reviews_by_status(self) -> dict[str, int]:
+        """{"published": n, "pending": n, "rejected": n}."""
+        return {
+            ReviewStatus.PUBLISHED.value: self.reviews_published,
+            ReviewStatus.PENDING.value: self.reviews_pending,
+            ReviewStatus.REJECTED.value: self.reviews_rejected,
+        }
+
+
+@dataclass(frozen=True)
+class ProductStats:
+    """Review count and average rating of one product over its published reviews."""
+
+    review_count: int = 0
+    average_rating: float | None = None  # None when the product has no published review
+
+    def __iter__(self) -> Iterator[int | float | None]:
+        """Unpacks as `(review_count, average_rating)`."""
+        return iter((self.review_count, self.average_rating))
+
+
 @runtime_checkable
 class Store(Protocol):
     """Persistent home of catalog, reviews, Q&A, users, messages, polls and memory."""
@@ -51,9 +106,39 @@ class Store(Protocol):
     def remove_product(self, product_id: str) -> bool:
         """Remove a product with its reviews and questions; False when it did not exist."""
 
+    def has_products(self) -> bool:
+        """True when at least one product is stored (cheap; used to decide demo seeding)."""
+
+    def product_stats(self, product_id: str) -> ProductStats:
+        """Count and average rating of the product's published reviews."""
+
+    # --- bulk import -----------------------------------------------------------------------
+    def import_batch(
+        self,
+        products: Iterable[Product] = (),
+        reviews: Iterable[Review] = (),
+        questions: Iterable[Question] = (),
+    ) -> ImportCounts:
+        """Store products, reviews and questions (with answers) all-or-nothing.
+
+        Idempotent: records whose id is already stored are skipped (products are replaced,
+        which keeps their reviews; a stored question gains the batch's new answers), so
+        re-importing the same file adds nothing. Any failure leaves the store as it was: store
+        failures (invalid record, unknown product, backend error) raise StoreError naming the
+        record and field; an exception raised by the iterables themselves (an importer's parse
+        error) propagates unchanged. Reviews and questions may refer to products stored
+        earlier or in the same batch.
+        """
+
+    def counts(self) -> StoreCounts:
+        """How many products, reviews by status, questions and answers are stored."""
+
     # --- reviews ---------------------------------------------------------------------------
     def put_reviews(self, reviews: Iterable[Review]) -> int:
-        """Insert reviews not stored yet (by id); returns how many were new."""
+        """Insert reviews not stored yet (by id); returns how many were new.
+
+        A stored review is never overwritten (its moderation state survives re-imports);
+        StoreError for an invalid rating or an unknown product."""
 
     def get_review(self, review_id: str) -> Review | None: ...
 
@@ -65,7 +150,16 @@ class Store(Protocol):
     def iter_reviews(self, status: ReviewStatus | None = ReviewStatus.PUBLISHED) -> Iterator[Review]:
         """Every review, in a stable order (for indexing and export)."""
 
-    def set_review_status(self, review_id: str, status: ReviewStatus) -> bool: ...
+    def recent_reviews(
+        self,
+        product_id: str,
+        since_date: str,
+        status: ReviewStatus | None = ReviewStatus.PUBLISHED,
+    ) -> list[Review]:
+        """Reviews of one product dated on or after `since_date` (YYYY-MM-DD), newest first."""
+
+    def set_review_status(self, review_id: str, status: ReviewStatus) -> bool:
+        """Change a review's moderation state; False when it does not exist."""
 
     def delete_review(self, review_id: str) -> bool: ...
 
@@ -76,17 +170,29 @@ class Store(Protocol):
         """Insert questions (with their answers) not stored yet; returns how many were new."""
 
     def add_answer(self, answer: Answer) -> bool:
-        """Attach an answer to its question; False when the answer id already exists."""
+        """Attach an answer to its question; False when the answer id already exists,
+        StoreError when the question does not."""
 
     def get_question(self, question_id: str) -> Question | None: ...
 
     def questions_for(
         self, product_id: str, status: ReviewStatus | None = ReviewStatus.PUBLISHED
-    ) -> list[Question]: ...
+    ) -> list[Question]:
+        """Questions of one product, newest first.
+
+        With a `status`, only questions in that state, each carrying only its answers in that
+        same state; with None, everything. `get_question` always carries every answer.
+        """
 
     def iter_questions(
         self, status: ReviewStatus | None = ReviewStatus.PUBLISHED
-    ) -> Iterator[Question]: ...
+    ) -> Iterator[Question]:
+        """Every question in id order, answers filtered as in `questions_for`."""
+
+    def get_answer(self, answer_id: str) -> Answer | None: ...
+
+    def iter_answers(self, status: ReviewStatus | None = ReviewStatus.PUBLISHED) -> Iterator[Answer]:
+        """Every answer in id order (e.g. pending answers on published questions, for moderation)."""
 
     def set_question_status(self, question_id: str, status: ReviewStatus) -> bool: ...
 
@@ -101,17 +207,23 @@ class Store(Protocol):
     def delete_question(self, question_id: str) -> bool: ...
 
     # --- users and friends -----------------------------------------------------------------
-    def put_user(self, user: User) -> None: ...
+    def put_user(self, user: User) -> None:
+        """Insert or replace a user; StoreError when its handle (case-insensitive), friend code
+        or Alexa hash already belongs to another user."""
 
     def get_user(self, user_id: str) -> User | None: ...
 
     def user_by_alexa_hash(self, alexa_user_hash: str) -> User | None: ...
 
-    def user_by_friend_code(self, friend_code: str) -> User | None: ...
+    def user_by_friend_code(self, friend_code: str) -> User | None:
+        """Lookup ignoring case and extra spaces ("Tiger  Four two" finds "tiger four two")."""
 
-    def user_by_handle(self, handle: str) -> User | None: ...
+    def user_by_handle(self, handle: str) -> User | None:
+        """Lookup ignoring case and extra spaces."""
 
-    def delete_user(self, user_id: str) -> bool: ...
+    def delete_user(self, user_id: str) -> bool:
+        """Delete the user and its friendships in both directions (messages, votes and memory
+        have their own delete methods); False when it did not exist."""
 
     def put_friendship(self, friendship: Friendship) -> None:
         """Insert or replace the directed relation (user_id -> other_id)."""
@@ -143,7 +255,8 @@ class Store(Protocol):
     def reported_messages(self) -> list[Message]: ...
 
     def update_message(self, message: Message) -> None:
-        """Replace a stored message (read flag, deletion by recipient, report)."""
+        """Replace a stored message (read flag, deletion by recipient, report); StoreError when
+        no message has its id."""
 
     def delete_messages_of(self, user_id: str) -> int:
         """Delete every message a user sent or received; returns how many."""
@@ -156,7 +269,8 @@ class Store(Protocol):
     def list_polls(self) -> list[Poll]: ...
 
     def put_vote(self, vote: Vote) -> None:
-        """Insert or replace the user's vote in a poll (one vote per user, changeable)."""
+        """Insert or replace the user's vote in a poll (one vote per user, changeable);
+        StoreError when the poll does not exist."""
 
     def votes_for(self, poll_id: str) -> list[Vote]: ...
 
