@@ -1,0 +1,1 @@
+"""Class handlers, one module per family of intents; skill.builder registers them in order."""

@@ -1,0 +1,101 @@
+"""Generate an ASK CLI skill package (skill.json + interactionModels/custom/<locale>.json)
+from interaction_models/, so `ask deploy` publishes the same model the simulator uses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from skill.intents import INVOCATION_NAME
+from skill.tools.model_files import MODELS_DIR, ModelError, load_model, model_locales, model_problems
+
+_COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
+_EXAMPLES = (
+    f"Alexa, open {INVOCATION_NAME}",
+    f"Alexa, ask {INVOCATION_NAME} what do people say about the echo dot",
+    f"Alexa, ask {INVOCATION_NAME} to read my messages",
+)
+
+
+def manifest(locales: list[str], endpoint_url: str | None, lambda_arn: str | None) -> dict[str, Any]:
+    """The skill.json manifest: publishing information per locale, the custom API endpoint
+    (HTTPS for a self-hosted web service, or a Lambda ARN) and CanFulfillIntentRequest."""
+    if bool(endpoint_url) == bool(lambda_arn):
+        raise ValueError("give exactly one endpoint: an HTTPS URL or a Lambda ARN")
+    if endpoint_url and not endpoint_url.startswith("https://"):
+        raise ValueError(f"endpoint URL must use https: {endpoint_url}")
+    endpoint: dict[str, Any] = (
+        {"uri": lambda_arn}
+        if lambda_arn
+        else {"uri": endpoint_url, "sslCertificateType": "Trusted"}
+    )
+    return {
+        "manifest": {
+            "manifestVersion": "1.0",
+            "publishingInformation": {
+                "locales": {
+                    locale: {
+                        "name": "Shop Talk",
+                        "summary": "Talk about products with answers from real customer reviews.",
+                        "description": (
+                            "Shop Talk is a social shopping assistant. Ask what real customers "
+                            "say about a product, leave a review by voice, message friends, ask "
+                            "and answer community questions, vote in polls, or just chat."
+                        ),
+                        "examplePhrases": list(_EXAMPLES),
+                        "keywords": ["shopping", "reviews", "products", "friends"],
+                    }
+                    for locale in locales
+                },
+                "isAvailableWorldwide": False,
+                "distributionCountries": sorted({_COUNTRIES[l] for l in locales if l in _COUNTRIES}),
+                "testingInstructions": "Say: open shop talk, then: what do people say about the echo dot.",
+                "category": "SHOPPING",
+            },
+            "privacyAndCompliance": {
+                "allowsPurchases": False,
+                "usesPersonalInfo": False,
+                "isChildDirected": False,
+                "isExportCompliant": True,
+                "containsAds": False,
+                "locales": {locale: {} for locale in locales},
+            },
+            "apis": {
+                "custom": {
+                    "endpoint": endpoint,
+                    "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}],
+                }
+            },
+        }
+    }
+
+
+def build_package(
+    out_dir: Path,
+    endpoint_url: str | None = None,
+    lambda_arn: str | None = None,
+    models_dir: Path = MODELS_DIR,
+) -> list[Path]:
+    """Write `out_dir` afresh from the model files; refuses models that would fail to build."""
+    locales = model_locales(models_dir)
+    if not locales:
+        raise ModelError(f"no interaction models in {models_dir}")
+    documents = {locale: load_model(models_dir / f"{locale}.json") for locale in locales}
+    for locale, document in documents.items():
+        problems = model_problems(document)
+        if problems:
+            raise ModelError(f"{locale}: " + "; ".join(problems))
+    skill_json = manifest(locales, endpoint_url, lambda_arn)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    custom = out_dir / "interactionModels" / "custom"
+    custom.mkdir(parents=True)
+    written = [out_dir / "skill.json"]
+    written[0].write_text(json.dumps(skill_json, indent=2) + "\n", encoding="utf-8")
+    for locale, document in documents.items():
+        path = custom / f"{locale}.json"
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
