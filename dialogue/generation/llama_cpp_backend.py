@@ -1,0 +1,146 @@
+"""The fast default backend: llama-cpp-python runs the GGUF file directly on the CPU.
+
+Tokens are streamed on the backend's worker thread (see dialogue.generation.budget), so the
+turn gets its answer, or what exists of it, when the time budget runs out, even while the
+prompt is still being processed. The model loads once per process (about 0.3 s for
+SmolLM2-135M) on a background thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dialogue.generation.base import Deadline, Generation, GenerationRequest
+from dialogue.generation.budget import BudgetedWorker, Progress
+from dialogue.generation.loading import LazyModel, ModelLoadError
+from dialogue.generation.models import DEFAULT_MODEL, ModelFileError, ModelSpec
+from dialogue.generation.text import strip_template_tokens
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+NAME = "llama_cpp"
+DEFAULT_CONTEXT = 1024
+
+
+def default_threads() -> int:
+    """Threads for llama.cpp: the cores available to this process, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+class LlamaCppGenerator:
+    """Generator backed by llama.cpp on one GGUF model (SmolLM2-135M-Instruct by default)."""
+
+    def __init__(
+        self,
+        model: ModelSpec = DEFAULT_MODEL,
+        cache_dir: Path | None = None,
+        n_ctx: int = DEFAULT_CONTEXT,
+        n_threads: int | None = None,
+    ) -> None:
+        self.model = model
+        self._cache_dir = cache_dir or Path.home() / ".shoptalk" / "models"
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or default_threads()
+        self._llama: LazyModel[Llama] = LazyModel(self._load, f"{model.title} with llama.cpp")
+        self._worker = BudgetedWorker(f"llama.cpp {model.key}")
+
+    @property
+    def name(self) -> str:
+        """The backend name used in DialogueConfig.generator."""
+        return NAME
+
+    def _load(self) -> Llama:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ModelFileError(
+                "llama-cpp-python is not installed (pip install -r requirements.txt; "
+                "it compiles from source, about 12 minutes on 2 cores)"
+            ) from exc
+        path = self.model.gguf_path(self._cache_dir)
+        return Llama(
+            model_path=str(path),
+            n_ctx=self._n_ctx,
+            n_threads=self._n_threads,
+            chat_format=self.model.chat_format,
+            verbose=False,
+        )
+
+    def warm_up(self) -> None:
+        """Load the model now (raises ModelLoadError if it cannot be loaded)."""
+        self._llama.get()
+
+    def generate(self, request: GenerationRequest) -> Generation:
+        """Stream up to `max_new_tokens` tokens; return what exists when the budget runs out."""
+        deadline = Deadline(request.budget_s)
+        try:
+            llama = self._llama.get(timeout=deadline.remaining())
+        except ModelLoadError as exc:
+            return self._result("", 0, deadline, error=str(exc), finish="error")
+        if llama is None:
+            return self._result("", 0, deadline, timed_out=True, finish="timeout")
+        outcome = self._worker.run(lambda progress: self._stream(llama, request, progress), deadline)
+        if outcome.error is not None:
+            return self._result(
+                "", 0, deadline, error=f"llama.cpp failed: {outcome.error}", finish="error"
+            )
+        text = outcome.progress.text
+        finish = outcome.finish if text.strip() or outcome.timed_out else "empty"
+        return self._result(
+            text, outcome.progress.tokens, deadline, timed_out=outcome.timed_out, finish=finish
+        )
+
+    def _stream(self, llama: Llama, request: GenerationRequest, progress: Progress) -> str:
+        """Generate on the worker thread into `progress`; returns the finish reason."""
+        messages = request.messages if self.model.system_role else request.without_system()
+        chunks: Iterator[Any] = llama.create_chat_completion(
+            messages=[{"role": m.role, "content": m.content} for m in messages],
+            max_tokens=request.max_new_tokens,
+            temperature=request.temperature,
+            stop=list(request.stop) or None,
+            stream=True,
+        )
+        finish = "stop"
+        try:
+            for chunk in chunks:
+                choice = chunk["choices"][0]
+                content = choice["delta"].get("content")
+                if content:
+                    progress.add(content)
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+                elif progress.should_stop():
+                    return "timeout"
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        return finish
+
+    def _result(
+        self,
+        text: str,
+        tokens: int,
+        deadline: Deadline,
+        *,
+        timed_out: bool = False,
+        error: str | None = None,
+        finish: str = "stop",
+    ) -> Generation:
+        return Generation(
+            text=strip_template_tokens(text),
+            tokens=tokens,
+            elapsed_s=deadline.elapsed(),
+            backend=NAME,
+            timed_out=timed_out,
+            error=error,
+            finish_reason=finish,
+        )

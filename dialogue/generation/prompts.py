@@ -1,0 +1,82 @@
+"""The two prompts the product sends to its generator, kept short for a 135M model.
+
+A small model follows a short, concrete instruction best and is slowed down by every prompt
+token (the prompt is processed before the first new token), so evidence passages are trimmed
+to a few hundred characters at a sentence boundary and at most four are sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from dialogue.generation.base import GenerationRequest, Message
+from dialogue.generation.text import split_sentences
+
+ANSWER_SYSTEM = (
+    "You answer shoppers' questions using only the customer reviews given. "
+    "Reply in one or two short, plain sentences. Do not add facts that are not in the reviews."
+)
+SMALL_TALK_SYSTEM = (
+    "You are a friendly shopping companion chatting by voice. "
+    "Reply with one short, warm sentence and then one short question. No lists, no facts."
+)
+MAX_PASSAGES = 4
+PASSAGE_CHARS = 300
+
+
+def trim_passage(text: str, limit: int = PASSAGE_CHARS) -> str:
+    """`text` on one line, cut at the last sentence (or word) boundary within `limit`."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in split_sentences(text):
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    if kept:
+        return kept
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def answer_request(
+    question: str,
+    passages: Sequence[str],
+    *,
+    max_new_tokens: int = 40,
+    budget_s: float = 1.5,
+    max_passages: int = MAX_PASSAGES,
+    passage_chars: int = PASSAGE_CHARS,
+) -> GenerationRequest:
+    """The grounded-answer request: question + up to `max_passages` trimmed reviews, greedy."""
+    evidence = [trim_passage(p, passage_chars) for p in passages[:max_passages] if p.strip()]
+    reviews = "\n".join(f"- {p}" for p in evidence) or "- (no reviews)"
+    user = f"Reviews:\n{reviews}\n\nQuestion: {question.strip()}\nAnswer from the reviews:"
+    return GenerationRequest(
+        messages=(Message("system", ANSWER_SYSTEM), Message("user", user)),
+        max_new_tokens=max_new_tokens,
+        temperature=0.0,
+        stop=("\n\n", "Question:"),
+        budget_s=budget_s,
+    )
+
+
+def small_talk_request(
+    utterance: str,
+    *,
+    topic: str | None = None,
+    max_new_tokens: int = 32,
+    budget_s: float = 1.5,
+    temperature: float = 0.7,
+) -> GenerationRequest:
+    """The small-talk request for the chat: what the user said, and the topic if there is one."""
+    context = f"We are chatting about {topic.strip()}.\n" if topic and topic.strip() else ""
+    user = f"{context}The shopper says: {utterance.strip() or '(nothing)'}"
+    return GenerationRequest(
+        messages=(Message("system", SMALL_TALK_SYSTEM), Message("user", user)),
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        stop=("\n\n",),
+        budget_s=budget_s,
+    )

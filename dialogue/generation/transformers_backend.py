@@ -1,0 +1,149 @@
+"""The portable backend and the speed baseline: transformers `generate` on the fp32 cache.
+
+The model and tokenizer come from the fp32 copy that `conversion.ensure_converted` makes of
+the SmolLM2 GGUF file (once, about 35 s); later processes load it in under a second. The time
+budget is enforced twice: `generate` runs on the backend's worker thread and the turn waits
+for it only until the deadline (dialogue.generation.budget), and a stopping criterion checked
+after every decoding step makes the abandoned worker stop at its next token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dialogue.generation.base import Deadline, Generation, GenerationRequest
+from dialogue.generation.budget import BudgetedWorker, Progress
+from dialogue.generation.conversion import ensure_converted
+from dialogue.generation.loading import LazyModel, ModelLoadError
+from dialogue.generation.models import DEFAULT_MODEL, ModelSpec
+from dialogue.generation.text import strip_template_tokens
+
+if TYPE_CHECKING:
+    import torch
+
+NAME = "transformers"
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A causal LM and its tokenizer, in eval mode on the CPU."""
+
+    model: Any
+    tokenizer: Any
+
+
+def load_cached_model(cache_dir: Path, model: ModelSpec = DEFAULT_MODEL) -> LoadedModel:
+    """Load the fp32 copy from the cache, converting the GGUF file first if needed."""
+    checkpoint = ensure_converted(cache_dir, model)
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    lm = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=torch.float32)
+    lm.eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
+    return LoadedModel(lm, tokenizer)
+
+
+def _stop_criterion(progress: Progress) -> Any:
+    """A StoppingCriteria that ends generation once the caller gave up or the deadline passed."""
+    import torch
+    from transformers import StoppingCriteria
+
+    class PastDeadline(StoppingCriteria):
+        def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> Any:
+            progress.tokens += 1
+            return torch.full((input_ids.shape[0],), progress.should_stop(), dtype=torch.bool)
+
+    return PastDeadline()
+
+
+class TransformersGenerator:
+    """Generator backed by transformers on the cached fp32 SmolLM2-135M-Instruct."""
+
+    def __init__(self, cache_dir: Path, model: ModelSpec = DEFAULT_MODEL) -> None:
+        self.model = model
+        self._cache_dir = cache_dir
+        self._loaded: LazyModel[LoadedModel] = LazyModel(
+            lambda: load_cached_model(cache_dir, model), f"{model.title} with transformers"
+        )
+        self._worker = BudgetedWorker(f"transformers {model.key}")
+
+    @property
+    def name(self) -> str:
+        """The backend name used in DialogueConfig.generator."""
+        return NAME
+
+    def warm_up(self) -> None:
+        """Convert (first time only) and load the model now; raises ModelLoadError on failure."""
+        self._loaded.get()
+
+    def generate(self, request: GenerationRequest) -> Generation:
+        """Greedy or sampled `generate`, stopped by `max_new_tokens`, stop strings or the budget."""
+        deadline = Deadline(request.budget_s)
+        try:
+            loaded = self._loaded.get(timeout=deadline.remaining())
+        except ModelLoadError as exc:
+            return Generation("", 0, deadline.elapsed(), NAME, error=str(exc), finish_reason="error")
+        if loaded is None:
+            return Generation("", 0, deadline.elapsed(), NAME, timed_out=True, finish_reason="timeout")
+        outcome = self._worker.run(
+            lambda progress: self._generate(loaded, request, progress), deadline
+        )
+        if outcome.error is not None:
+            return Generation(
+                "", 0, deadline.elapsed(), NAME, error=f"transformers failed: {outcome.error}",
+                finish_reason="error",
+            )
+        text = strip_template_tokens(outcome.progress.text)
+        finish = outcome.finish if text or outcome.timed_out else "empty"
+        return Generation(
+            text=text,
+            tokens=min(outcome.progress.tokens, request.max_new_tokens),
+            elapsed_s=deadline.elapsed(),
+            backend=NAME,
+            timed_out=outcome.timed_out,
+            finish_reason=finish,
+        )
+
+    def _generate(self, loaded: LoadedModel, request: GenerationRequest, progress: Progress) -> str:
+        """Run `generate` on the worker thread, leaving the text in `progress`; returns finish."""
+        import torch
+        from transformers import StoppingCriteriaList
+
+        messages = request.messages if self.model.system_role else request.without_system()
+        inputs = loaded.tokenizer.apply_chat_template(
+            [{"role": m.role, "content": m.content} for m in messages],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        )
+        options: dict[str, Any] = {
+            "max_new_tokens": request.max_new_tokens,
+            "do_sample": not request.greedy,
+            "pad_token_id": loaded.tokenizer.eos_token_id,
+            "stopping_criteria": StoppingCriteriaList([_stop_criterion(progress)]),
+        }
+        if request.greedy:
+            options.update(temperature=None, top_p=None, top_k=None)
+        else:
+            options["temperature"] = request.temperature
+        if request.stop:
+            options.update(stop_strings=list(request.stop), tokenizer=loaded.tokenizer)
+        prompt_length = inputs["input_ids"].shape[1]
+        with torch.inference_mode():
+            output = loaded.model.generate(**inputs, **options)
+        new_tokens = output[0, prompt_length:]
+        eos = loaded.tokenizer.eos_token_id
+        count = int(new_tokens.shape[0])
+        if count and int(new_tokens[-1]) == eos:
+            count -= 1
+        text = loaded.tokenizer.decode(new_tokens, skip_special_tokens=True)
+        for stop in request.stop:
+            text = text.split(stop, 1)[0]
+        progress.parts[:] = [text]
+        progress.tokens = count
+        if progress.should_stop():
+            return "timeout"
+        return "length" if count >= request.max_new_tokens else "stop"
