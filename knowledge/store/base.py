@@ -13,7 +13,7 @@ then newest); `iter_*` walk records in id order; messages are oldest first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from knowledge.model import (
@@ -44,6 +44,9 @@ class ImportCounts:
     reviews_added: int = 0
     questions_added: int = 0
     answers_added: int = 0
+    # Which records are new, so a search index can add exactly those (not part of equality):
+    new_review_ids: tuple[str, ...] = field(default=(), compare=False)
+    changed_question_ids: tuple[str, ...] = field(default=(), compare=False)  # new or gained answers
 
     @property
     def total(self) -> int:

@@ -371,9 +371,10 @@ class DynamoDBStore:
         try:
             self._batch_put(list(product_items.values()))
             written.extend(_item_key(i) for i in product_items.values())
-            added = {}
-            for name, items in (("reviews", new_reviews), ("questions", new_questions), ("answers", new_answers)):
-                added[name] = self._write_new(items, written)
+            added = {
+                name: self._write_new(items, written)
+                for name, items in (("reviews", new_reviews), ("questions", new_questions), ("answers", new_answers))
+            }
         except BaseException as exc:
             self._undo(written, old_products)
             if isinstance(exc, StoreError):
@@ -381,25 +382,30 @@ class DynamoDBStore:
             raise
         return ImportCounts(
             products_added=sum(1 for pid in product_items if (f"PRODUCT#{pid}", "PRODUCT") not in old_products),
-            reviews_added=added["reviews"],
-            questions_added=added["questions"],
-            answers_added=added["answers"],
+            reviews_added=len(added["reviews"]),
+            questions_added=len(added["questions"]),
+            answers_added=len(added["answers"]),
+            new_review_ids=tuple(i["id"] for i in added["reviews"]),
+            changed_question_ids=tuple(
+                dict.fromkeys([*(i["id"] for i in added["questions"]), *(i["question_id"] for i in added["answers"])])
+            ),
         )
 
-    def _write_new(self, items: Sequence[Item], written: list[Key]) -> int:
-        """Write items whose ids were absent; few are written conditionally (exact under races)."""
+    def _write_new(self, items: Sequence[Item], written: list[Key]) -> list[Item]:
+        """Write items whose ids were absent and return them; a few are written one by one
+        with a condition (exact even when a retry races us), many in batches."""
         if len(items) <= _SMALL_WRITE:
-            count = 0
+            stored = []
             for item in items:
                 if self._put_if_new(item):
                     written.append(_item_key(item))
-                    count += 1
-            return count
+                    stored.append(item)
+            return stored
         for start in range(0, len(items), 25):
             chunk = items[start : start + 25]
             self._batch_put(chunk)
             written.extend(_item_key(i) for i in chunk)
-        return len(items)
+        return list(items)
 
     def _undo(self, written: Sequence[Key], old_products: dict[Key, Item]) -> None:
         """Compensate a failed import: delete what it wrote, put back the products it replaced."""

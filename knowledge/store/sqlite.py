@@ -455,9 +455,16 @@ class SQLiteStore:
     ) -> ImportCounts:
         with self.transaction() as conn:
             products_added = self._write_products(conn, products)
-            reviews_added = self._write_reviews(conn, reviews)
-            questions_added, answers_added = self._write_questions(conn, questions)
-        return ImportCounts(products_added, reviews_added, questions_added, answers_added)
+            new_reviews = self._write_reviews(conn, reviews)
+            new_questions, new_answers = self._write_questions(conn, questions)
+        return ImportCounts(
+            products_added=products_added,
+            reviews_added=len(new_reviews),
+            questions_added=len(new_questions),
+            answers_added=len(new_answers),
+            new_review_ids=tuple(new_reviews),
+            changed_question_ids=_changed_questions(new_questions, new_answers),
+        )
 
     # --- reviews ---------------------------------------------------------------------------
     def _check_products_exist(self, kind: str, records: Sequence[Review] | Sequence[Question]) -> None:
@@ -467,14 +474,17 @@ class SQLiteStore:
             first = next(r for r in records if r.product_id in missing)
             raise StoreError(f"{kind} {first.id}: field 'product_id' names unknown product {first.product_id!r}")
 
-    def _write_reviews(self, conn: sqlite3.Connection, reviews: Iterable[Review]) -> int:
+    def _write_reviews(self, conn: sqlite3.Connection, reviews: Iterable[Review]) -> list[str]:
+        """Insert the reviews whose ids are new (first occurrence wins); returns those ids."""
         batch = list(reviews)
         for review in batch:
             check_review(review)
         if not batch:
-            return 0
+            return []
         self._check_products_exist("review", batch)
-        cursor = conn.executemany(
+        existing = self._existing("reviews", "id", [r.id for r in batch])
+        new_ids = [i for i in dict.fromkeys(r.id for r in batch) if i not in existing]
+        conn.executemany(
             "INSERT INTO reviews (id, product_id, rating, title, text, author, date, status,"
             " source, source_file, source_line, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO NOTHING",
@@ -494,11 +504,11 @@ class SQLiteStore:
                 for r in batch
             ],
         )
-        return max(cursor.rowcount, 0)
+        return new_ids
 
     def put_reviews(self, reviews: Iterable[Review]) -> int:
         with self.transaction() as conn:
-            return self._write_reviews(conn, reviews)
+            return len(self._write_reviews(conn, reviews))
 
     def get_review(self, review_id: str) -> Review | None:
         rows = self._query("SELECT * FROM reviews WHERE id = ?", (review_id,))
@@ -562,12 +572,15 @@ class SQLiteStore:
     # --- community Q&A ---------------------------------------------------------------------
     def _write_questions(
         self, conn: sqlite3.Connection, questions: Iterable[Question]
-    ) -> tuple[int, int]:
+    ) -> tuple[list[str], list[Answer]]:
+        """Insert new questions and new answers (also under stored questions); returns them."""
         batch = [normalised_question(q) for q in questions]
         if not batch:
-            return 0, 0
+            return [], []
         self._check_products_exist("question", batch)
-        added = conn.executemany(
+        existing = self._existing("questions", "id", [q.id for q in batch])
+        new_ids = [i for i in dict.fromkeys(q.id for q in batch) if i not in existing]
+        conn.executemany(
             "INSERT INTO questions (id, product_id, text, author, date, status, source,"
             " source_file, source_line, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO NOTHING",
@@ -575,14 +588,20 @@ class SQLiteStore:
                 (q.id, q.product_id, q.text, q.author, q.date, q.status.value, *_prov(q.provenance), q.user_id)
                 for q in batch
             ],
-        ).rowcount
+        )
         answers = [a for q in batch for a in q.answers]
-        return max(added, 0), self._write_answers(conn, answers)
+        return new_ids, self._write_answers(conn, answers)
 
-    def _write_answers(self, conn: sqlite3.Connection, answers: Sequence[Answer]) -> int:
+    def _write_answers(self, conn: sqlite3.Connection, answers: Sequence[Answer]) -> list[Answer]:
         if not answers:
-            return 0
-        cursor = conn.executemany(
+            return []
+        existing = self._existing("answers", "id", [a.id for a in answers])
+        new: list[Answer] = []
+        for answer in answers:
+            if answer.id not in existing:
+                existing.add(answer.id)
+                new.append(answer)
+        conn.executemany(
             "INSERT INTO answers (id, question_id, text, author, date, votes, status, source,"
             " source_file, source_line, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO NOTHING",
@@ -591,11 +610,11 @@ class SQLiteStore:
                 for a in answers
             ],
         )
-        return max(cursor.rowcount, 0)
+        return new
 
     def put_questions(self, questions: Iterable[Question]) -> int:
         with self.transaction() as conn:
-            return self._write_questions(conn, questions)[0]
+            return len(self._write_questions(conn, questions)[0])
 
     def add_answer(self, answer: Answer) -> bool:
         check_answer(answer)
@@ -604,7 +623,7 @@ class SQLiteStore:
                 raise StoreError(
                     f"answer {answer.id}: field 'question_id' names unknown question {answer.question_id!r}"
                 )
-            return self._write_answers(conn, [answer]) > 0
+            return bool(self._write_answers(conn, [answer]))
 
     def _answers_of(
         self, question_ids: Sequence[str], status: ReviewStatus | None
@@ -928,6 +947,11 @@ class SQLiteStore:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _changed_questions(new_question_ids: Sequence[str], new_answers: Sequence[Answer]) -> tuple[str, ...]:
+    """Question ids that are new or gained an answer, in first-seen order."""
+    return tuple(dict.fromkeys([*new_question_ids, *(a.question_id for a in new_answers)]))
 
 
 # --- row <-> record -------------------------------------------------------------------------

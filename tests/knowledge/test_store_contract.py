@@ -239,6 +239,7 @@ def test_reimport_adds_new_answers_to_a_stored_question(store: Store) -> None:
     store.put_questions([question("q1", answers=(answer("a1"),))])
     counts = store.import_batch(questions=[question("q1", answers=(answer("a1"), answer("a2")))])
     assert counts == ImportCounts(answers_added=1)
+    assert counts.changed_question_ids == ("q1",) and counts.new_review_ids == ()
     assert {a.id for a in store.get_question("q1").answers} == {"a1", "a2"}  # type: ignore[union-attr]
 
 
@@ -273,8 +274,12 @@ def test_import_batch_is_idempotent(store: Store) -> None:
     first = store.import_batch(products, reviews, questions)
     assert first == ImportCounts(products_added=2, reviews_added=3, questions_added=1, answers_added=2)
     assert first.total == 8
+    assert first.new_review_ids == ("r1", "r2", "r3") and first.changed_question_ids == ("q1",)
+    again = store.import_batch(products, [*reviews, review("r4", "p2")], questions)
+    assert again == ImportCounts(reviews_added=1)
+    assert again.new_review_ids == ("r4",) and again.changed_question_ids == ()
     assert store.import_batch(products, reviews, questions) == ImportCounts()
-    assert store.counts() == StoreCounts(products=2, reviews_published=3, questions=1, answers=2)
+    assert store.counts() == StoreCounts(products=2, reviews_published=4, questions=1, answers=2)
 
 
 def test_import_batch_failure_writes_nothing(store: Store) -> None:

@@ -83,6 +83,7 @@ def test_bulk_import_uses_batches_and_stays_idempotent(dynamodb_store: DynamoDBS
     questions = [Question("q1", "p1", "does it?", answers=tuple(Answer(f"a{i}", "q1", f"yes {i}") for i in range(40)))]
     counts = dynamodb_store.import_batch([Product("p1", "Echo Dot")], batch, questions)
     assert counts == ImportCounts(products_added=1, reviews_added=300, questions_added=1, answers_added=40)
+    assert set(counts.new_review_ids) == {r.id for r in batch} and counts.changed_question_ids == ("q1",)
     assert dynamodb_store.import_batch([Product("p1", "Echo Dot")], batch, questions) == ImportCounts()
     assert dynamodb_store.counts() == StoreCounts(products=1, reviews_published=300, questions=1, answers=40)
     assert sum(1 for _ in dynamodb_store.iter_reviews()) == 300
