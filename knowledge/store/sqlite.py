@@ -16,6 +16,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -53,6 +54,11 @@ from knowledge.store.validation import (
 
 T = TypeVar("T")
 _CHUNK = 500  # ids per IN (...) query, well below SQLite's variable limit
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced, so the store can close every thread's
+    connection on `close()` while a finished thread's connection is freed with the thread."""
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,7 @@ class SQLiteStore:
         self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._closed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -303,8 +309,9 @@ class SQLiteStore:
                 timeout=self._busy_timeout_s,
                 isolation_level=None,  # we issue BEGIN/COMMIT ourselves
                 check_same_thread=False,  # only so close() can close every thread's connection
+                factory=_Connection,
             )
-            self._connections.append(conn)
+            self._connections.add(conn)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -349,7 +356,8 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            connections, self._connections = self._connections, []
+            connections = list(self._connections)
+            self._connections = weakref.WeakSet()
         for conn in connections:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
@@ -360,6 +368,11 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def open_connections(self) -> int:
+        """How many per-thread connections are open (a finished thread's is freed with it)."""
+        with self._lock:
+            return len(self._connections)
 
     def schema_version(self) -> int:
         return schema_version(self._conn())

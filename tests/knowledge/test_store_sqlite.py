@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 import time
@@ -118,6 +119,20 @@ def test_concurrent_writers_from_threads_lose_nothing(sqlite_store: SQLiteStore)
     assert all(not sqlite_store.claim_request(f"req-{i}", "review") for i in range(per_thread))
 
 
+def test_connections_of_finished_threads_are_released(sqlite_store: SQLiteStore) -> None:
+    # The threaded Flask server runs each request on a new thread: connections must not pile up.
+    def request() -> None:
+        sqlite_store.set_meta("last", threading.current_thread().name)
+
+    for _ in range(30):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert sqlite_store.open_connections() <= 2  # this thread's own, plus at most a straggler
+    assert sqlite_store.get_meta("last") is not None
+
+
 def test_other_threads_read_committed_data_while_a_write_is_open(sqlite_store: SQLiteStore) -> None:
     sqlite_store.put_products([Product("p1", "Echo Dot")])
     seen: list[int] = []
@@ -171,3 +186,20 @@ def test_open_store_creates_the_data_dir_and_file(tmp_path: Path) -> None:
 def test_open_store_rejects_an_unknown_backend(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="postgres"):
         open_store(KnowledgeConfig(data_dir=tmp_path, store="postgres"))
+
+
+def test_open_store_seeds_an_empty_store_once(tmp_path: Path) -> None:
+    demo = pytest.importorskip("knowledge.demo", reason="the demo catalog seeder (knowledge.demo) is not in this checkout")
+    if not hasattr(demo, "seed_demo_catalog"):
+        pytest.skip("knowledge.demo has no seed_demo_catalog yet")
+    store = open_store(KnowledgeConfig(data_dir=tmp_path))
+    try:
+        seeded = store.counts()
+        assert seeded.products > 0 and seeded.reviews > 0
+    finally:
+        store.close()
+    again = open_store(KnowledgeConfig(data_dir=tmp_path))
+    try:
+        assert again.counts() == seeded  # a store with products is never seeded twice
+    finally:
+        again.close()
