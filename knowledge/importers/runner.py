@@ -167,10 +167,15 @@ def _drop_bad_rows(batch: _Batch) -> None:
                 del records[record_id]
 
 
-def default_rejects_path(data_dir: Path, first_file: Path) -> Path:
-    """<data_dir>/rejects/<file name>-<UTC timestamp>.rejects.jsonl"""
+def default_rejects_path(rejects_dir: Path, first_file: Path) -> Path:
+    """<rejects_dir>/<file name>-<UTC timestamp>.rejects.jsonl (never an existing file)."""
     stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%SZ")
-    return data_dir / "rejects" / f"{first_file.name}-{stamp}.rejects.jsonl"
+    path = rejects_dir / f"{first_file.name}-{stamp}.rejects.jsonl"
+    n = 1
+    while path.exists():
+        n += 1
+        path = rejects_dir / f"{first_file.name}-{stamp}-{n}.rejects.jsonl"
+    return path
 
 
 def write_rejects(path: Path, errors: Sequence[RowError]) -> None:
@@ -213,7 +218,7 @@ def import_files(
             raise ImportRejected(batch.errors)
         _drop_bad_rows(batch)
         rejects_path = options.rejects_path or default_rejects_path(
-            rejects_dir or Path.cwd(), Path(paths[0]))
+            rejects_dir or Path.cwd() / "rejects", Path(paths[0]))
         write_rejects(rejects_path, batch.errors)
 
     products = [p for pid, p in batch.products.items()
