@@ -525,10 +525,7 @@ class DynamoDBStore:
 
     def _answers(self, question_id: str, status: ReviewStatus | None) -> tuple[Answer, ...]:
         answers = [_answer(i) for i in self._query("GSI1", f"QUESTION#{question_id}", "ANSWER#")]
-        answers = [a for a in answers if status is None or a.status is status]
-        answers.sort(key=lambda a: a.id)
-        answers.sort(key=lambda a: (a.votes, a.date), reverse=True)
-        return tuple(answers)
+        return _best_first([a for a in answers if status is None or a.status is status])
 
     def _question(self, item: Item, status: ReviewStatus | None) -> Question:
         return _question(item, self._answers(item["id"], status))
@@ -551,7 +548,12 @@ class DynamoDBStore:
     def iter_questions(
         self, status: ReviewStatus | None = ReviewStatus.PUBLISHED
     ) -> Iterator[Question]:
-        return self._iter_status("QUESTIONS", status, lambda item: self._question(item, status))
+        # One pass over the answers instead of one query per question (indexing walks them all).
+        answers: dict[str, list[Answer]] = {}
+        for answer in self.iter_answers(status):
+            answers.setdefault(answer.question_id, []).append(answer)
+        for item in self._iter_status("QUESTIONS", status, lambda i: i):
+            yield _question(item, _best_first(answers.get(item["id"], [])))
 
     def get_answer(self, answer_id: str) -> Answer | None:
         item = self._get(f"ANSWER#{answer_id}", "ANSWER")
@@ -689,7 +691,9 @@ class DynamoDBStore:
     # --- messages --------------------------------------------------------------------------
     def put_message(self, message: Message) -> bool:
         check_message(message)
-        return self._put_if_new(_message_item(message))
+        item = _message_item(message)
+        self._check_sizes([item])
+        return self._put_if_new(item)
 
     def get_message(self, message_id: str) -> Message | None:
         item = self._get(f"MSG#{message_id}", "MSG")
@@ -709,11 +713,13 @@ class DynamoDBStore:
 
     def update_message(self, message: Message) -> None:
         check_message(message)
+        item = _message_item(message)
+        self._check_sizes([item])
         try:
             self._call(
                 "put_item",
                 TableName=self.table_name,
-                Item=_message_item(message),
+                Item=item,
                 ConditionExpression="attribute_exists(PK)",
             )
         except _client_errors() as exc:
@@ -1076,6 +1082,12 @@ def _message(i: Item) -> Message:
         deleted_by_recipient=bool(i["deleted_by_recipient"]),
         reported=bool(i["reported"]),
     )
+
+
+def _best_first(answers: Sequence[Answer]) -> tuple[Answer, ...]:
+    """Most votes first, then newest, then by id (the order SQLite's ORDER BY gives)."""
+    by_id = sorted(answers, key=lambda a: a.id)
+    return tuple(sorted(by_id, key=lambda a: (a.votes, a.date), reverse=True))
 
 
 def _by_time(items: Iterable[Item]) -> list[Message]:

@@ -216,6 +216,8 @@ def test_questions_with_answers_ordered_and_filtered(store: Store) -> None:
     assert [a.id for a in published[1].answers] == ["a2", "a1"]
     assert [q.id for q in store.questions_for("p1", None)] == ["q2", "q3", "q1"]
     assert [q.id for q in store.iter_questions()] == ["q1", "q2"]
+    assert [a.id for a in next(iter(store.iter_questions())).answers] == ["a2", "a1"]
+    assert [a.id for a in next(iter(store.iter_questions(None))).answers] == ["a2", "a1", "a3"]
     assert [q.id for q in store.iter_questions(PEND)] == ["q3"]
     assert [a.id for a in store.iter_answers(PEND)] == ["a3"]
     assert [a.id for a in store.iter_answers()] == ["a1", "a2"]
