@@ -209,9 +209,15 @@ CREATE TABLE requests (
 );
 """
 
+_V3_PRODUCT_STATUS_INDEXES = """
+CREATE INDEX reviews_by_product_status ON reviews (product_id, status, rating);
+CREATE INDEX questions_by_product_status ON questions (product_id, status)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalog, reviews, community Q&A, meta", _V1_CATALOG),
     Migration(2, "users, friendships, messages, polls, votes, memory, request claims", _V2_SOCIAL),
+    Migration(3, "per-product status indexes (product_stats reads only the index)", _V3_PRODUCT_STATUS_INDEXES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

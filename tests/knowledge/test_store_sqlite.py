@@ -63,6 +63,17 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(tmp_path: Path) -> None
         assert again.schema_version() == SCHEMA_VERSION
 
 
+def test_product_stats_reads_a_covering_index(sqlite_store: SQLiteStore) -> None:
+    plan = " ".join(
+        str(row[3])
+        for row in sqlite_store._conn().execute(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*), AVG(rating) FROM reviews WHERE product_id = ? AND status = ?",
+            ("p1", "published"),
+        )
+    )
+    assert "COVERING INDEX reviews_by_product_status" in plan
+
+
 def test_a_file_from_a_newer_shoptalk_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
     SQLiteStore(path).close()
