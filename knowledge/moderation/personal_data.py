@@ -22,7 +22,7 @@ _SPOKEN_EMAIL = re.compile(
     re.I,
 )
 _NUMBER_RUN = re.compile(
-    r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){0,5}(?![\w])"
+    r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,19}(?:[\s.-]\d{1,5}){0,5}(?![\w])"
 )
 _LOCAL_NUMBER = re.compile(r"^\d{3}[-.]\d{4}$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -103,9 +103,17 @@ def _spoken_digit_count(run: str) -> int:
     return count
 
 
+# Street types that are also everyday words ("in one convenient place", "the other way"):
+# after a spelled-out number they are not taken as an address.
+_AMBIGUOUS_TYPES = frozenset("way place close court row square sq pl ct dr st gardens mews terrace crescent".split())
+
+
 def _is_address(match: re.Match[str]) -> bool:
     names = match.group("name").split()
-    return bool(names) and not any(n.lower() in _NOT_A_NAME for n in names)
+    if not names or any(n.lower() in _NOT_A_NAME for n in names):
+        return False
+    spelled = not match.group("number")[0].isdigit()
+    return not (spelled and match.group("type").lower() in _AMBIGUOUS_TYPES)
 
 
 def redact_personal_data(text: str) -> tuple[str, tuple[str, ...]]:

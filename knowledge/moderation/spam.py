@@ -18,10 +18,10 @@ _URL = re.compile(
 )
 _SPOKEN_URL = re.compile(rf"\b[A-Za-z0-9-]+\s+dot\s+{_LINK_TLDS}\b", re.I)
 # Shops customers mention by name in honest reviews ("bought it on amazon.com").
-_ALLOWED_DOMAINS = frozenset({"amazon.com", "amazon.co.uk", "amazon.ca", "amazon dot com"})
+_ALLOWED_DOMAINS = frozenset({"amazon.com", "amazon.co.uk", "amazon.ca", "amazon dot com",
+                              "audible.com", "audible dot com", "goodreads.com"})
 
 _STRETCHED_LETTER = re.compile(r"([A-Za-z])\1{6,}")
-_STRETCHED_SYMBOL = re.compile(r"([^\w\s])\1{9,}")
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\W+\1\b){3,}", re.I)
 _SPAM_PHRASES = tuple(re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.I) for p in SPAM_PHRASES)
 
@@ -36,12 +36,11 @@ def has_link(text: str) -> bool:
 
 
 def has_repetition(text: str) -> bool:
-    """True for a letter stretched 7+ times, a symbol 10+ times, or a word said 4+ times running."""
-    return bool(
-        _STRETCHED_LETTER.search(text)
-        or _STRETCHED_SYMBOL.search(text)
-        or _REPEATED_WORD.search(text)
-    )
+    """True for a letter stretched 7+ times or a word said 4+ times running.
+
+    Runs of punctuation ("!!!!!!!!", "........") are left alone: real customers type them.
+    """
+    return bool(_STRETCHED_LETTER.search(text) or _REPEATED_WORD.search(text))
 
 
 def is_shouting(text: str) -> bool:
