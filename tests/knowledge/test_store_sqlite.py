@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge.config import KnowledgeConfig
 from knowledge.ids import stable_id
@@ -214,3 +217,23 @@ def test_open_store_seeds_an_empty_store_once(tmp_path: Path) -> None:
         assert again.counts() == seeded  # a store with products is never seeded twice
     finally:
         again.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["r1", "r2", "r3", "r4", "r5", "r6"]), st.sampled_from(["p1", "p2"]), st.integers(1, 5)),
+        max_size=12,
+    )
+)
+def test_any_batch_stores_each_id_once_and_reimports_add_nothing(rows: list[tuple[str, str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "p.sqlite") as store:
+        reviews = [Review(rid, pid, rating, "text") for rid, pid, rating in rows]
+        counts = store.import_batch([Product("p1", "Echo"), Product("p2", "Kindle")], reviews)
+        first_seen = {rid: (pid, rating) for rid, pid, rating in reversed(rows)}
+        assert counts.reviews_added == len(first_seen) == store.counts().reviews
+        assert list(counts.new_review_ids) == list(dict.fromkeys(rid for rid, _, _ in rows))
+        for rid, (pid, rating) in first_seen.items():  # the first occurrence of an id wins
+            stored = store.get_review(rid)
+            assert stored is not None and (stored.product_id, stored.rating) == (pid, rating)
+        assert store.import_batch([Product("p1", "Echo")], reviews).total == 0
