@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.hashes import SHA256
 
 from skill.webservice.certificates import CertificateChainCache, CertificateError, Clock, utc_now
+from skill.webservice.envelope import envelope_problem
 from skill.webservice.sdk import ensure_certvalidator_importable
 
 # ask_sdk_webservice_support.verifier imports certvalidator at module level; make that import
@@ -153,36 +154,6 @@ class TimestampVerifier(AbstractVerifier):
             )
 
 
-def application_id(envelope: RequestEnvelope) -> str | None:
-    """The skill id a request is addressed to: context.System.application, else session."""
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    app_id = getattr(getattr(system, "application", None), "application_id", None)
-    if app_id is None:
-        session = getattr(envelope, "session", None)
-        app_id = getattr(getattr(session, "application", None), "application_id", None)
-    return app_id if isinstance(app_id, str) else None
-
-
-def check_envelope(envelope: RequestEnvelope, skill_id: str | None) -> None:
-    """Raise RequestRefused unless the envelope has a context, a request and the right skill id.
-
-    Shared by the web service and Lambda, so both refuse the same malformed envelopes before
-    any handler runs (the SDK itself would fail on them with an AttributeError).
-    """
-    context = getattr(envelope, "context", None)
-    if context is None or getattr(context, "system", None) is None:
-        raise RequestRefused("request envelope has no context.System")
-    request = getattr(envelope, "request", None)
-    if request is None or not isinstance(getattr(request, "object_type", None), str):
-        raise RequestRefused("request envelope has no request with a type")
-    if skill_id is not None:
-        actual = application_id(envelope)
-        if actual != skill_id:
-            raise RequestRefused(
-                f"application id {actual!r} does not match the configured skill id {skill_id!r}"
-            )
-
-
 class EnvelopeVerifier(AbstractVerifier):
     """Envelope shape and, whenever a skill id is configured, the application id."""
 
@@ -196,4 +167,6 @@ class EnvelopeVerifier(AbstractVerifier):
         deserialized_request_env: RequestEnvelope,
     ) -> None:
         """Raise RequestRefused for an envelope no handler should see."""
-        check_envelope(deserialized_request_env, self._skill_id)
+        problem = envelope_problem(deserialized_request_env, self._skill_id)
+        if problem is not None:
+            raise RequestRefused(problem)
