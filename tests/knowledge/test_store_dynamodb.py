@@ -6,13 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from knowledge.config import KnowledgeConfig
 from knowledge.ids import stable_id
-from knowledge.model import Product, Question, Answer, Review
+from knowledge.model import Answer, Product, Question, Review
 from knowledge.store import open_store
 from knowledge.store.base import ImportCounts, StoreCounts, StoreError
 from knowledge.store.dynamodb import DynamoDBStore, create_table, table_definition
@@ -155,3 +156,24 @@ def test_importing_the_module_does_not_import_boto3() -> None:
     code = "import sys, knowledge.store.dynamodb, knowledge.store; print('boto3' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_sam_template_declares_the_same_table_shape() -> None:
+    import yaml
+
+    template_path = Path(__file__).resolve().parents[2] / "template.yaml"
+    if not template_path.is_file():
+        pytest.skip("template.yaml is not in this checkout")
+
+    class CloudFormationLoader(yaml.SafeLoader):
+        """Reads CloudFormation short tags (!Ref, !Sub, ...) as plain values."""
+
+    CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    resources = yaml.load(template_path.read_text(), Loader=CloudFormationLoader)["Resources"]
+    tables = [r["Properties"] for r in resources.values() if r.get("Type") == "AWS::DynamoDB::Table"]
+    assert len(tables) == 1, "the single-table design has exactly one table"
+    expected = table_definition("shoptalk")
+    table = tables[0]
+    for name in ("BillingMode", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes"):
+        assert table[name] == expected[name], f"template.yaml {name} differs from knowledge/store/dynamodb.py"
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
