@@ -85,9 +85,21 @@ def speakable_name(product: Product) -> str:
     """The spoken name without generic trailing words, for questions like "did you mean the
     Echo Show or the Echo Show 8?" ("Amazon Tap - Alexa-Enabled Portable Bluetooth Speaker"
     -> "Amazon Tap")."""
-    words = spoken_name(product).split()
+    words = spoken_name(product).split(":")[0].split()  # "Sapiens: A Brief History" -> "Sapiens"
     kept = [w for w in words if not set(normalise(w).split() or [w]) <= _GENERIC]
     return " ".join(kept) if kept else spoken_name(product)
+
+
+TITLE_CATEGORIES = frozenset({"books", "music", "movies", "games"})
+
+
+def product_phrase(product: Product) -> str:
+    """The product as it fits in a sentence: "the Echo Dot", but "Project Hail Mary" (titles
+    of books and albums take no article)."""
+    name = speakable_name(product)
+    if product.category.lower() in TITLE_CATEGORIES or name.lower().startswith("the "):
+        return name
+    return f"the {name}"
 
 
 def _phonetic(text: str) -> str:

@@ -34,8 +34,10 @@ from skill.handlers.builtins import (
     UnknownIntentHandler,
 )
 from skill.handlers.can_fulfill import CanFulfillHandler, normalize_name
+from skill.handlers.chat import ChatHandler, chat_followups
 from skill.handlers.errors import ErrorHandler
 from skill.handlers.followups import FollowUp, FollowUpHandler, FollowUpRegistry
+from skill.handlers.products import ProductQuestionHandler, ReviewSummaryHandler, product_followups
 from skill.handlers.session import Announcer, LaunchHandler, SessionEndedHandler
 from skill.handlers.upcoming import UpcomingFeatureHandler
 from skill.interceptors import LastSpeechInterceptor, TimingInterceptor, TurnInterceptor
@@ -50,9 +52,9 @@ if TYPE_CHECKING:
 def feature_handlers(services: Services) -> list[AbstractRequestHandler]:
     """One handler per feature intent, in priority order (one line each)."""
     return [
-        UpcomingFeatureHandler(intents.PRODUCT_QUESTION, "products"),
-        UpcomingFeatureHandler(intents.REVIEW_SUMMARY, "summaries"),
-        UpcomingFeatureHandler(intents.CHAT, "chat"),
+        ProductQuestionHandler(services),
+        ReviewSummaryHandler(services),
+        ChatHandler(services),  # also takes Fallback while a chat is active
         UpcomingFeatureHandler(intents.LEAVE_REVIEW, "reviews"),
         UpcomingFeatureHandler(intents.SEND_MESSAGE, "messages"),
         UpcomingFeatureHandler(intents.READ_MESSAGES, "messages"),
@@ -68,7 +70,7 @@ def feature_handlers(services: Services) -> list[AbstractRequestHandler]:
 
 def followup_groups(services: Services) -> list[Mapping[str, FollowUp]]:
     """Every feature's follow-ups (pending action -> FollowUp), merged into one registry."""
-    return []
+    return [product_followups(services), chat_followups(services)]
 
 
 def launch_announcers(services: Services) -> list[Announcer]:
