@@ -49,7 +49,7 @@ STOPWORDS = frozenset(
     while who whom why will with would you your yours yourself yourselves one ones really
     quite pretty much many lot lots get gets got thing things would'nt may might must shall
     reviewer reviewers customer customers people user users say says said think thinks thought
-    overall product item it's i'm i've they're that's there's
+    overall product item it's i'm i've they're that's there's yes yeah yep okay ok sure well
     """.split()
 )
 NEGATIONS = frozenset(
