@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import ssl
 import threading
 import urllib.request
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.x509.verification import (
     Criticality,
@@ -41,6 +44,10 @@ FETCH_TIMEOUT_S = 5.0
 MAX_CHAIN_BYTES = 64 * 1024
 CACHE_TTL = dt.timedelta(hours=1)
 CACHE_MAX_URLS = 32
+
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL
+)
 
 CertificateFetcher = Callable[[str], bytes]
 Clock = Callable[[], dt.datetime]
@@ -118,9 +125,22 @@ def load_trust_roots(pem_file: Path | None = None) -> list[x509.Certificate]:
             raise CertificateError("no CA bundle found: install certifi or pass trust roots")
         pem_file = Path(bundle)
     try:
-        return x509.load_pem_x509_certificates(pem_file.read_bytes())
-    except (OSError, ValueError) as error:
+        bundle_bytes = pem_file.read_bytes()
+    except OSError as error:
         raise CertificateError(f"cannot read trust roots from {pem_file}: {error}") from None
+    roots = []
+    # One by one: a bundle may hold a legacy root that cryptography warns about (a
+    # non-positive serial) or will refuse in a future release; skip it, keep the rest.
+    for block in re.findall(_PEM_BLOCK, bundle_bytes):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    if not roots:
+        raise CertificateError(f"no certificates found in {pem_file}")
+    return roots
 
 
 @dataclass(frozen=True)
