@@ -306,3 +306,40 @@ def test_search_single_and_batch(tmp_path: Path) -> None:
     assert found["hits"][0]["source_id"] == "r-new"
     reindexed = run(tmp_path, "reindex")
     assert reindexed.returncode == 0 and "indexed" in reindexed.stdout
+
+
+def _stderr_through_a_terminal(args: list[str]) -> bytes:
+    """Run the CLI with stderr on a pseudo-terminal (120 columns); everything it drew there."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "SHOPTALK_SEED_DEMO": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "knowledge", *args], cwd=PROJECT, env=env,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    assert proc.wait(timeout=600) == 0
+    return drawn
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(tmp_path: Path) -> None:
+    qa = str(FIXTURES / "qa_Small_Things.json")
+    drawn = _stderr_through_a_terminal(["--data-dir", str(tmp_path / "a"), "import", qa, "--no-index"])
+    assert b"qa_Small_Things.json: " in drawn and b"rows" in drawn
+    quiet = _stderr_through_a_terminal(["--data-dir", str(tmp_path / "b"), "--quiet", "import", qa, "--no-index"])
+    assert b"rows" not in quiet
+    piped = run(tmp_path / "c", "import", qa, "--no-index")
+    assert piped.returncode == 0 and piped.stderr == ""
