@@ -15,6 +15,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def run(data_dir: Path, *args: str, seed_demo: bool = False) -> subprocess.CompletedProcess[str]:
+    if args and args[0] == "import" and "--with-index" not in args:
+        args = (*args, "--no-index")  # keep these tests free of the embedding model
+    args = tuple(a for a in args if a != "--with-index")
     env = {**os.environ, "SHOPTALK_SEED_DEMO": "1" if seed_demo else "0", "HF_HUB_OFFLINE": "1",
            "SHOPTALK_STORE": "sqlite"}
     return subprocess.run(
@@ -236,7 +239,7 @@ def test_catalog_commands_do_not_load_the_embedding_model(tmp_path: Path) -> Non
     code = (
         "import sys\n"
         "from knowledge.cli import main\n"
-        f"for argv in (['stats'], ['products', '--json'], ['import', {str(FIXTURES / 'good.jsonl')!r}],\n"
+        f"for argv in (['stats'], ['products', '--json'], ['import', {str(FIXTURES / 'good.jsonl')!r}, '--no-index'],\n"
         "             ['moderation', 'list'], ['report', 'negative']):\n"
         f"    assert main(['--data-dir', {str(tmp_path)!r}, *argv]) == 0\n"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]\n"
@@ -300,7 +303,7 @@ def test_search_single_and_batch(tmp_path: Path) -> None:
     extra = tmp_path / "extra.jsonl"
     extra.write_text('{"type": "review", "id": "r-new", "product_id": "p-kettle", "rating": 5, '
                      '"text": "The handle stays cool even when the water is boiling."}\n')
-    imported = run(tmp_path, "import", str(extra))
+    imported = run(tmp_path, "import", str(extra), "--with-index")
     assert imported.returncode == 0 and "search index updated" in imported.stdout
     found = json.loads(run(tmp_path, "search", "does the handle get hot", "--json", "-k", "2").stdout)
     assert found["hits"][0]["source_id"] == "r-new"
