@@ -18,6 +18,14 @@ def skill_config(tmp_path: Path) -> SkillConfig:
     return SkillConfig.from_env({}).with_overrides(data_dir=tmp_path / "data", generator="none")
 
 
+@pytest.fixture(scope="session")
+def shared_skill_config(tmp_path_factory: pytest.TempPathFactory) -> SkillConfig:
+    """One store for the whole test session, for tests that need the search index (built
+    once, then reused from the data directory)."""
+    data_dir = tmp_path_factory.mktemp("shared-skill-data")
+    return SkillConfig.from_env({}).with_overrides(data_dir=data_dir, generator="none")
+
+
 @pytest.fixture
 def make_simulator(skill_config: SkillConfig) -> Callable[..., Simulator]:
     """Simulators for any user/locale, all on the same store and skill object."""
