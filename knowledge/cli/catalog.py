@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +113,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     from knowledge.importers import export_store
 
     if args.file == "-":
-        count = export_store(ctx.store, sys.stdout if ctx.out is sys.stdout else ctx.out)
+        count = export_store(ctx.store, ctx.out)
         ctx.warn(f"exported {count:,} records")
         return EXIT_OK
     path = Path(args.file)

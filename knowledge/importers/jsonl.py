@@ -18,7 +18,7 @@ from knowledge.ids import stable_id
 from knowledge.importers.checks import RowCheck
 from knowledge.importers.normalize import clean_text, normalise_name
 from knowledge.importers.records import ParseResult
-from knowledge.model import Answer, Product, Provenance, Question, Review, ReviewStatus
+from knowledge.model import Answer, Product, Provenance, Question, Review
 
 FORMAT = "jsonl"
 RECORD_TYPES = ("product", "review", "question")
@@ -119,9 +119,10 @@ def _answers(check: RowCheck, value: Any, qid: str, source: str,
             check.fail(where, "must be an object with at least 'text'")
             continue
         before = len(check.errors)
-        aid = _optional_id(RowCheck(check.file, check.line, check.raw), item)
-        if item.get("id") is not None and not aid:
-            check.fail(f"{where}.id", f"must be a non-empty string, got {item.get('id')!r}")
+        raw_id = item.get("id")
+        aid = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else ""
+        if raw_id is not None and not aid:
+            check.fail(f"{where}.id", f"must be a non-empty string, got {raw_id!r}")
         text = check.text(f"{where}.text", item.get("text"), required=True, what="answer text")
         author = clean_text(check.text(f"{where}.author", item.get("author")))
         date = check.date(f"{where}.date", item.get("date"))
@@ -259,4 +260,4 @@ def write_jsonl(out: IO[str], records: Iterable[dict[str, Any]]) -> int:
     return count
 
 
-__all__ = ["FORMAT", "RECORD_TYPES", "ReviewStatus", "iter_records", "parse_lines", "write_jsonl"]
+__all__ = ["FORMAT", "RECORD_TYPES", "iter_records", "parse_lines", "write_jsonl"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +97,7 @@ def parse(path: Path, show_progress: bool = False) -> ParseResult:
             if all(a.id != aid for a in question.answers):
                 answer = Answer(id=aid, question_id=qid, text=answer_text, date=date,
                                 provenance=provenance)
-                question = Question(id=question.id, product_id=question.product_id,
-                                    text=question.text, author=question.author,
-                                    date=question.date, answers=(*question.answers, answer),
-                                    status=question.status, provenance=question.provenance)
+                question = replace(question, answers=(*question.answers, answer))
         questions[qid] = question
     result.products = list(products.values())
     result.weak_product_ids = set(products)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2033": '"', "\u2018": "'",
@@ -105,6 +105,3 @@ def date_from_unix(seconds: int | float) -> str:
     """The UTC calendar date of a Unix timestamp."""
     return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
 
-
-def today() -> date:
-    return datetime.now(tz=UTC).date()

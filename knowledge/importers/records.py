@@ -28,7 +28,6 @@ class ParseResult:
 
     `weak_product_ids` are products the file names only by id (Q&A files know ASINs, not
     titles); they are created when missing but never overwrite a product already known.
-    `rows_with_errors` maps each bad row's line to its raw text for the rejects file.
     """
 
     path: Path
@@ -39,10 +38,6 @@ class ParseResult:
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     weak_product_ids: set[str] = field(default_factory=set)
-
-    @property
-    def bad_lines(self) -> set[int]:
-        return {e.line for e in self.errors}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -116,19 +116,13 @@ def _merge(results: Sequence[ParseResult]) -> _Batch:
                 merged = {a.id: a for a in known[0].answers}
                 merged.update({a.id: a for a in question.answers if a.id not in merged})
                 batch.questions[question.id] = (
-                    _replace_answers(known[0], tuple(merged.values())), known[1])
+                    replace(known[0], answers=tuple(merged.values())), known[1])
     return batch
 
 
 def _content(review: Review) -> tuple[object, ...]:
     return (review.product_id, review.rating, review.title, review.text, review.author,
             review.date, review.status)
-
-
-def _replace_answers(question: Question, answers: tuple) -> Question:  # type: ignore[type-arg]
-    from dataclasses import replace
-
-    return replace(question, answers=answers)
 
 
 def _duplicate(record: Review | Question, first: RowError) -> RowError:

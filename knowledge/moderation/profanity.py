@@ -8,7 +8,6 @@ inside a longer clean word ("Scunthorpe", "assess", "cocktail") is never matched
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from knowledge.moderation.wordlists import INSULTS, PROFANITY, SLURS, THREATS
 
@@ -83,15 +82,11 @@ def mask_slurs(text: str) -> tuple[str, int]:
     return mask_words(text, SLURS)
 
 
-def _any(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], bool]:
-    return lambda text: any(p.search(text) for p in patterns)
-
-
 def is_personal_attack(text: str) -> bool:
     """True when an insult is aimed at the listener ("you are an idiot", "you suck")."""
-    return _any(_ATTACK_PATTERNS)(text)
+    return any(p.search(text) for p in _ATTACK_PATTERNS)
 
 
 def is_threat(text: str) -> bool:
     """True for threats of violence or incitement to self-harm ("kill yourself")."""
-    return _any(_THREAT_PATTERNS)(text)
+    return any(p.search(text) for p in _THREAT_PATTERNS)
