@@ -1,0 +1,1 @@
+"""Retrieval benchmarks (quality on SubjQA, scale); run with `python -m knowledge.bench`."""

