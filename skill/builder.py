@@ -39,6 +39,7 @@ from skill.handlers.errors import ErrorHandler
 from skill.handlers.followups import FollowUp, FollowUpHandler, FollowUpRegistry
 from skill.handlers.products import ProductQuestionHandler, ReviewSummaryHandler, product_followups
 from skill.handlers.session import Announcer, LaunchHandler, SessionEndedHandler
+from skill.handlers.social import social_announcer, social_followups, social_handlers
 from skill.handlers.upcoming import UpcomingFeatureHandler
 from skill.interceptors import LastSpeechInterceptor, TimingInterceptor, TurnInterceptor
 
@@ -55,27 +56,18 @@ def feature_handlers(services: Services) -> list[AbstractRequestHandler]:
         ProductQuestionHandler(services),
         ReviewSummaryHandler(services),
         ChatHandler(services),  # also takes Fallback while a chat is active
-        UpcomingFeatureHandler(intents.LEAVE_REVIEW, "reviews"),
-        UpcomingFeatureHandler(intents.SEND_MESSAGE, "messages"),
-        UpcomingFeatureHandler(intents.READ_MESSAGES, "messages"),
-        UpcomingFeatureHandler(intents.ADD_FRIEND, "friends"),
-        UpcomingFeatureHandler(intents.SHARE_FRIEND_CODE, "friends"),
-        UpcomingFeatureHandler(intents.SET_NAME, "profile"),
-        UpcomingFeatureHandler(intents.ASK_COMMUNITY, "community"),
-        UpcomingFeatureHandler(intents.ANSWER_QUESTIONS, "community"),
-        UpcomingFeatureHandler(intents.POLL, "polls"),
-        UpcomingFeatureHandler(intents.DELETE_MY_DATA, "privacy"),
+        *social_handlers(services),  # reviews, friends, messages, community, polls, privacy
     ]
 
 
 def followup_groups(services: Services) -> list[Mapping[str, FollowUp]]:
     """Every feature's follow-ups (pending action -> FollowUp), merged into one registry."""
-    return [product_followups(services), chat_followups(services)]
+    return [product_followups(services), chat_followups(services), social_followups(services)]
 
 
 def launch_announcers(services: Services) -> list[Announcer]:
     """News spoken after the greeting (unread messages, friend requests...), in this order."""
-    return []
+    return [social_announcer(services)]
 
 
 def handled_intents(handlers: Sequence[AbstractRequestHandler]) -> frozenset[str]:

@@ -26,6 +26,12 @@ ANSWER_QUESTIONS: Final = "AnswerQuestionsIntent"
 POLL: Final = "PollIntent"
 CHAT: Final = "ChatIntent"
 DELETE_MY_DATA: Final = "DeleteMyDataIntent"
+HEAR_MY_REVIEWS: Final = "HearMyReviewsIntent"
+DELETE_MY_REVIEW: Final = "DeleteMyReviewIntent"
+FRIEND_REQUESTS: Final = "FriendRequestsIntent"
+BLOCK_USER: Final = "BlockUserIntent"
+REPORT_MESSAGE: Final = "ReportMessageIntent"
+DELETE_MESSAGE: Final = "DeleteMessageIntent"
 
 # --- built-in intents -----------------------------------------------------------------------
 HELP: Final = "AMAZON.HelpIntent"
@@ -50,6 +56,7 @@ SLOT_NAME: Final = "Name"
 SLOT_QUESTION: Final = "Question"
 SLOT_POLL_CHOICE: Final = "PollChoice"
 SLOT_TOPIC: Final = "Topic"
+SLOT_ANSWER: Final = "Answer"
 
 # --- slot types -----------------------------------------------------------------------------
 TYPE_PRODUCT: Final = "PRODUCT"
@@ -72,6 +79,12 @@ CUSTOM_INTENTS: Final = (
     POLL,
     CHAT,
     DELETE_MY_DATA,
+    HEAR_MY_REVIEWS,
+    DELETE_MY_REVIEW,
+    FRIEND_REQUESTS,
+    BLOCK_USER,
+    REPORT_MESSAGE,
+    DELETE_MESSAGE,
 )
 BUILT_IN_INTENTS: Final = (HELP, STOP, CANCEL, FALLBACK, NAVIGATE_HOME, YES, NO, NEXT, REPEAT)
 ALL_INTENTS: Final = CUSTOM_INTENTS + BUILT_IN_INTENTS
@@ -90,10 +103,16 @@ INTENT_SLOTS: Final = MappingProxyType(
         SHARE_FRIEND_CODE: MappingProxyType({}),
         SET_NAME: MappingProxyType({SLOT_NAME: TYPE_FIRST_NAME}),
         ASK_COMMUNITY: MappingProxyType({SLOT_PRODUCT: TYPE_PRODUCT, SLOT_QUESTION: TYPE_SEARCH_QUERY}),
-        ANSWER_QUESTIONS: MappingProxyType({}),
+        ANSWER_QUESTIONS: MappingProxyType({SLOT_ANSWER: TYPE_SEARCH_QUERY}),
         POLL: MappingProxyType({SLOT_POLL_CHOICE: TYPE_SEARCH_QUERY}),
         CHAT: MappingProxyType({SLOT_TOPIC: TYPE_SEARCH_QUERY}),
         DELETE_MY_DATA: MappingProxyType({}),
+        HEAR_MY_REVIEWS: MappingProxyType({}),
+        DELETE_MY_REVIEW: MappingProxyType({SLOT_PRODUCT: TYPE_PRODUCT}),
+        FRIEND_REQUESTS: MappingProxyType({}),
+        BLOCK_USER: MappingProxyType({SLOT_FRIEND: TYPE_FIRST_NAME}),
+        REPORT_MESSAGE: MappingProxyType({}),
+        DELETE_MESSAGE: MappingProxyType({}),
         **{name: MappingProxyType({}) for name in BUILT_IN_INTENTS},
     }
 )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_request_type
 
 from dialogue.reply import Reply, Say
+from dialogue.state import Pending
 from skill.context import Turn, turn_of
 from skill.render import respond
 
@@ -21,9 +23,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# An announcer adds news to the greeting ("you have two unread messages"); features
-# register theirs in skill.builder.launch_announcers. One that fails is skipped, not fatal.
-Announcer = Callable[[Turn], Sequence[Say]]
+
+
+@dataclass(frozen=True)
+class LaunchQuestion:
+    """A yes/no question an announcer asks at launch ("Bob wants to be friends. Shall I
+    accept?"): spoken last instead of the usual prompt, with the follow-up it sets pending.
+    The first announcer's question wins; later ones are not asked."""
+
+    say: Say
+    pending: Pending
+
+
+# An announcer adds news to the greeting ("you have two unread messages"), and at most one
+# LaunchQuestion; features register theirs in skill.builder.launch_announcers. One that
+# fails is skipped, not fatal.
+Announcer = Callable[[Turn], Sequence[Say | LaunchQuestion]]
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -49,19 +64,31 @@ class LaunchHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
         news: list[Say] = []
+        question: LaunchQuestion | None = None
         for announce in self._announcers:
             try:
-                news.extend(announce(turn))
+                items = list(announce(turn))
             except Exception:
                 log.exception("launch announcer %r failed (request %s)", announce, turn.request_id)
-        return respond(
-            handler_input,
-            Reply(
+                continue
+            for item in items:
+                if isinstance(item, LaunchQuestion):
+                    question = question or item
+                else:
+                    news.append(item)
+        if question is not None:
+            reply = Reply(
+                speech=(self._greeting(turn), *news, question.say),
+                reprompt=(question.say,),
+                state=turn.state.updated(pending=question.pending),
+            )
+        else:
+            reply = Reply(
                 speech=(self._greeting(turn), *news, Say("launch.prompt")),
                 reprompt=(Say("launch.reprompt"),),
                 state=turn.state.updated(pending=None),
-            ),
-        )
+            )
+        return respond(handler_input, reply)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
