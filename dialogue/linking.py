@@ -185,7 +185,9 @@ def _score(query: str, entry: _Entry) -> tuple[float, str]:
             best, via = s, "fuzzy"
         if q_phon and phon:
             p = 0.95 * fuzz.ratio(q_phon, phon)
-            if p > best:
+            # sounding alike is strong evidence only when it is close ("eco dot" = "echo dot");
+            # a loose phonetic match would only make noise ("did you mean ...?")
+            if p > best and p >= ACCEPT:
                 best, via = p, "phonetic"
     return best, via
 
@@ -241,12 +243,21 @@ class ProductLinker:
 
     # --- linking ----------------------------------------------------------------------------
     def link(
-        self, spoken: str | None, er_id: str | None = None, focus_id: str | None = None
+        self,
+        spoken: str | None,
+        er_id: str | Sequence[str] | None = None,
+        focus_id: str | None = None,
     ) -> LinkResult:
-        """Resolve a Product slot: ER id, then pronoun -> focus, then fuzzy/phonetic match."""
+        """Resolve a Product slot: entity-resolution ids, then pronoun -> focus, then
+        fuzzy/phonetic match. Several ER ids (Alexa matched a synonym shared by products)
+        are an ambiguity between them."""
         catalog = self.catalog()
-        if er_id and er_id in catalog.by_id:
-            return LinkResult(LinkKind.LINKED, (catalog.by_id[er_id],), 100.0, "er")
+        ids = [er_id] if isinstance(er_id, str) else list(er_id or ())
+        known = [catalog.by_id[i] for i in dict.fromkeys(ids) if i in catalog.by_id]
+        if len(known) == 1:
+            return LinkResult(LinkKind.LINKED, (known[0],), 100.0, "er")
+        if len(known) > 1:
+            return LinkResult(LinkKind.AMBIGUOUS, tuple(known[:3]), 100.0, "er")
         text = (spoken or "").strip().lower()
         if not text:
             return self._focus(focus_id, catalog)

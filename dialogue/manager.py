@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dialogue.answers import (
@@ -89,7 +89,7 @@ class DialogueManager:
         self,
         state: DialogueState,
         spoken: str | None,
-        er_id: str | None,
+        er_id: str | Sequence[str] | None,
         query: str,
         then: str,
     ) -> Product | Reply:
@@ -140,7 +140,7 @@ class DialogueManager:
         state: DialogueState,
         answer: str = "",
         spoken: str | None = None,
-        er_id: str | None = None,
+        er_id: str | Sequence[str] | None = None,
         user_id: str | None = None,
         progress: Progress | None = None,
     ) -> Reply:
@@ -192,7 +192,7 @@ class DialogueManager:
         state: DialogueState,
         query: str,
         product_spoken: str | None = None,
-        product_er_id: str | None = None,
+        product_er_id: str | Sequence[str] | None = None,
         user_id: str | None = None,
         progress: Progress | None = None,
     ) -> Reply:
@@ -351,7 +351,7 @@ class DialogueManager:
         self,
         state: DialogueState,
         product_spoken: str | None = None,
-        product_er_id: str | None = None,
+        product_er_id: str | Sequence[str] | None = None,
         user_id: str | None = None,
     ) -> Reply:
         """Count, average, praised and criticised aspects, and one quote."""

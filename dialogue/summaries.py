@@ -55,6 +55,7 @@ _BOUNDARY = frozenset(
 _PLACE_PREPOSITIONS = frozenset(
     """in on at into onto around for to from by under near inside outside behind across""".split()
 )
+_QUANTIFIERS = frozenset({"every", "each", "all", "whole", "entire", "overall", "other", "few", "many"})
 _COPULAS = frozenset({"is", "are", "was", "were", "lasts", "works", "feels", "sounds", "looks"})
 _PRONOUNS = frozenset({"it", "this", "that", "they", "i", "we", "you", "he", "she", "there", "which"})
 # generic nouns that are never an aspect worth reporting
@@ -130,7 +131,9 @@ def aspect_terms(sentence: str, exclude: frozenset[str] = frozenset()) -> set[st
                 break
             phrase.append(nxt)
         # drop leading opinion adjectives ("the great sound" -> "sound")
-        while phrase and (phrase[0] in POSITIVE or phrase[0] in NEGATIVE or phrase[0] in _NEGATORS):
+        while phrase and (
+            phrase[0] in POSITIVE or phrase[0] in NEGATIVE or phrase[0] in _NEGATORS or phrase[0] in _QUANTIFIERS
+        ):
             phrase.pop(0)
         phrase = phrase[:2]
         if not phrase or len(phrase) > 2:

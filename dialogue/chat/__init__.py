@@ -11,7 +11,7 @@ from dialogue.chat.generators import GENERATORS
 from dialogue.chat.policy import eligible, wants_to_close
 from dialogue.chat.ranker import Ranked, rank
 
-__all__ = ["Candidate", "ChatContext", "ChatUpdate", "Priority", "Ranked", "chat_turn", "wants_to_close"]
+__all__ = ["Candidate", "ChatContext", "ChatUpdate", "Priority", "Ranked", "chat_turn", "rank", "wants_to_close"]
 
 
 def chat_turn(ctx: ChatContext) -> Ranked:

@@ -37,11 +37,12 @@ def user_id_for(services: Services, turn: Turn) -> str | None:
     return user.id if user is not None else turn.user_hash
 
 
-def _product_slot(turn: Turn) -> tuple[str | None, str | None]:
+def _product_slot(turn: Turn) -> tuple[str | None, tuple[str, ...]]:
+    """What was heard for the Product slot, and every id entity resolution matched."""
     slot = turn.slots.get(intents.SLOT_PRODUCT)
     if slot is None:
-        return None, None
-    return slot.spoken or None, slot.resolved_id
+        return None, ()
+    return slot.spoken or None, slot.resolved_ids
 
 
 class ProductQuestionHandler(AbstractRequestHandler):
