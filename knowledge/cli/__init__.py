@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.data_dir is not None:
         config = dataclasses.replace(config, data_dir=args.data_dir.expanduser())
     ctx = CliContext(config=config, out=out, err=err, show_progress=not args.quiet)
+    from knowledge.importers import ImportRejected
     from knowledge.store.base import StoreError
 
     try:
@@ -71,11 +72,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except CliError as exc:
         err.write(f"error: {exc}\n")
         return exc.code
-    except StoreError as exc:
+    except ImportRejected as exc:  # e.g. a broken demo catalog met while seeding a new store
+        for error in exc.errors:
+            err.write(f"{error}\n")
         err.write(f"error: {exc}\n")
         return EXIT_BAD_DATA
-    except BrokenPipeError:
+    except BrokenPipeError:  # output piped into `head` and closed early
         return 0
+    except (StoreError, OSError) as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_BAD_DATA
     except KeyboardInterrupt:
         err.write("error: interrupted\n")
         return 130
