@@ -48,6 +48,9 @@ def run_negative(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.print(json.dumps([asdict(t) for t in report.trends], ensure_ascii=False))
         return EXIT_OK
+    if not report.as_of:
+        ctx.print("no dated published reviews to judge")
+        return EXIT_OK
     ctx.print(f"recent window: {report.window_start} to {report.as_of} ({rule.window_days} days); "
               f"{len(report.trends)} product(s) turning negative")
     for t in report.trends:
