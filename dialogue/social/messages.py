@@ -102,7 +102,7 @@ class Messages:
         me = self._profiles.ensure(turn.user_hash, self._clock())
         unread = self._store.messages_to(me.id, unread_only=True)
         if not unread:
-            return ask(turn, say("read.none"))
+            return self._latest(turn, me)
         speech = [counted("read.count", len(unread))] if not after else []
         batch = unread[:READ_AT_ONCE]
         for message in batch:
@@ -119,6 +119,21 @@ class Messages:
         return ask(
             turn, *speech, question=question,
             pending=pending(HEARD_MESSAGE, id=last.id, sender=last.sender_id, more=str(more)),
+        )
+
+    def _latest(self, turn: SocialTurn, me: User) -> Reply:
+        """Nothing new: say so, and replay the latest message (so it can be answered,
+        deleted or reported)."""
+        kept = self._store.messages_to(me.id)
+        if not kept:
+            return ask(turn, say("read.none"))
+        last = kept[-1]
+        sender = self._store.get_user(last.sender_id)
+        name = sender.handle if sender else _former()
+        return ask(
+            turn, say("read.none"), say("read.latest", name=name, text=last.text),
+            question=say("read.reply", name=name),
+            pending=pending(HEARD_MESSAGE, id=last.id, sender=last.sender_id, more="0"),
         )
 
     def after_reading(self, turn: SocialTurn) -> Reply:
