@@ -21,9 +21,22 @@ _SPOKEN_EMAIL = re.compile(
     rf"\b[A-Za-z0-9._-]+(?:\s+dot\s+[A-Za-z0-9_-]+)*\s+at\s+[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*\s+dot\s+{_TLDS}\b",
     re.I,
 )
+# "bob at example.com": how a recogniser may write a spoken address. The part before "at"
+# must not be a word that usually precedes a shop ("bought it at amazon.com").
+_MIXED_EMAIL = re.compile(
+    rf"\b(?P<local>[A-Za-z0-9._%+-]+)\s+at\s+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.{_TLDS}\b"
+    rf"|\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*\s+dot\s+{_TLDS}\b",
+    re.I,
+)
+_NOT_A_MAILBOX = frozenset(
+    """it them one this that these those mine ours yours me us him her home work store shop
+    shops online price deal deals sale sales cost costs costing available found bought buy
+    sold order ordered look looked check checked get got go went is was be been are""".split()
+)
 _NUMBER_RUN = re.compile(
     r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,19}(?:[\s.-]\d{1,5}){0,5}(?![\w])"
 )
+_UNIT_AFTER = re.compile(r"\s?(?:[kmg]?hz|mah|mm|cm|nm|rpm|mb|gb|kb|w|v|watts?|volts?|dpi|ppi|lumens?)\b", re.I)
 _LOCAL_NUMBER = re.compile(r"^\d{3}[-.]\d{4}$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -79,6 +92,8 @@ def _classify_number(run: str) -> str | None:
         return "card"
     if all(_YEAR.match(g) for g in groups):
         return None
+    if len(groups) >= 3 and all(len(g) == 4 for g in groups) and run[0].isdigit():
+        return None  # "8800 8830 9000": a list of model numbers
     if 10 <= len(digits) <= 15 and (len(groups) == 1 or all(len(g) >= 2 for g in groups[1:])):
         return "phone"
     if _LOCAL_NUMBER.match(run.strip()):
@@ -87,8 +102,10 @@ def _classify_number(run: str) -> str | None:
 
 
 def _spoken_digit_count(run: str) -> int:
-    """Digits a spoken run stands for; 0 unless at least three digits are spelled out."""
-    if sum(1 for w in re.findall(r"[A-Za-z]+", run.lower()) if w in _DIGIT_WORDS) < 3:
+    """Digits a spoken run stands for; 0 unless 3+ digits are spelled out or 5+ said singly."""
+    spelled = sum(1 for w in re.findall(r"[A-Za-z]+", run.lower()) if w in _DIGIT_WORDS)
+    singles = len(re.findall(r"\b\d\b", run))  # "5 5 5 1 2 3 ..." as a recogniser may write it
+    if spelled < 3 and singles < 5:
         return 0
     count = 0
     multiplier = 1
@@ -138,8 +155,12 @@ def redact_personal_data(text: str) -> tuple[str, tuple[str, ...]]:
 
     sub(_EMAIL, EMAIL_LABEL, "email", lambda m: True)
     sub(_SPOKEN_EMAIL, EMAIL_LABEL, "email", lambda m: True)
+    sub(_MIXED_EMAIL, EMAIL_LABEL, "email",
+        lambda m: (m.group("local") or "").lower() not in _NOT_A_MAILBOX)
 
     def number(match: re.Match[str]) -> str:
+        if _UNIT_AFTER.match(match.string, match.end()):
+            return match.group(0)  # "800-1900 MHz" is a range, not a number to call
         kind = _classify_number(match.group(0))
         if kind is None:
             return match.group(0)

@@ -65,7 +65,11 @@ def test_clean_words_that_contain_profanity_are_untouched(text: str) -> None:
     [
         ("mail bob@example.com please", "email", "mail [email removed] please"),
         ("write to bob dot smith at example dot co dot uk", "email", "write to [email removed]"),
+        ("mail bob at example.com", "email", "mail [email removed]"),
+        ("mail bob@example dot com", "email", "mail [email removed]"),
         ("call me at 555 123 4567", "phone", "call me at [phone number removed]"),
+        ("call me at 5 5 5 1 2 3 4 5 6 7", "phone", "call me at [phone number removed]"),
+        ("call 555-123-4567 or 555.123.4567", "phone", "call [phone number removed] or [phone number removed]"),
         ("call (555) 123-4567 now", "phone", "call [phone number removed] now"),
         ("ring +44 20 7946 0958", "phone", "ring [phone number removed]"),
         ("text 5551234567", "phone", "text [phone number removed]"),
@@ -74,6 +78,7 @@ def test_clean_words_that_contain_profanity_are_untouched(text: str) -> None:
         ("it is double five five one two three four five six seven", "phone",
          "it is [phone number removed]"),
         ("local 123-4567 only", "phone", "local [phone number removed] only"),
+        ("call 1-855-765-7878, 24-hour support", "phone", "call [phone number removed], 24-hour support"),
         ("I live at 12 Main Street.", "address", "I live at [address removed]"),
         ("come to 221B Baker St", "address", "come to [address removed]"),
         ("send it to twelve oak avenue", "address", "send it to [address removed]"),
@@ -103,6 +108,12 @@ def test_personal_data_is_redacted(text: str, kind: str, cleaned: str) -> None:
         "rated 4.5 out of 5 by 1200 people",
         "meet me at the cafe",
         "twenty minutes drive from home",
+        "bought it at amazon.com for less",
+        "got one at amazon.com",
+        "Download can be done at home.It is good",
+        "I rated it 5 5 5 and 4",
+        "tuned for 800-1900 MHz",
+        "works with the Blackberry Bold 8800 8830 9000",
     ],
 )
 def test_ordinary_numbers_and_places_are_not_personal_data(text: str) -> None:
