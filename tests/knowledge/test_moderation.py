@@ -267,3 +267,16 @@ def test_real_reviews_pass_almost_untouched(shared_data) -> None:  # type: ignor
     assert not [r for r in results if {"email", "phone", "address", "card_number"} & set(r.reasons)]
     held = [r for r in results if r.status is PENDING]
     assert len(held) <= len(texts) // 100, [r.text[:80] for r in held][:10]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call me at 555 123 4567 or mail bob@example.com", "this is sh1t", "f*ck it",
+     "I live at 12 Main Street", "card 4111 1111 1111 1111", "five five five one two three four five six seven"],
+)
+def test_moderating_twice_changes_nothing_more(text: str) -> None:
+    """Callers re-moderate text that travelled through the session; that must be a no-op."""
+    once = moderate(text)
+    twice = moderate(once.text)
+    assert twice.text == once.text
+    assert twice.status is once.status
