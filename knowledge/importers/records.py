@@ -68,7 +68,6 @@ class ImportReport:
     questions_seen: int
     errors: tuple[RowError, ...] = ()
     rejects_path: Path | None = None
-    indexed: int = 0
 
     @property
     def added_anything(self) -> bool:

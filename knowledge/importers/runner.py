@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from knowledge.importers import alexa_tsv, datafiniti, jsonl, mcauley
 from knowledge.importers.detect import FORMATS, UnknownFormat, detect_format
@@ -25,17 +24,9 @@ from knowledge.importers.records import (
     RowError,
 )
 from knowledge.importers.sources import iter_lines
-from knowledge.model import Product, Question, Review, ReviewStatus
+from knowledge.model import Product, Question, Review
 from knowledge.progress import progress
 from knowledge.store.base import Store
-
-
-class IndexSink(Protocol):
-    """What the importer needs of a search index: incremental adds of published content."""
-
-    def add_review(self, review: Review) -> object: ...
-
-    def add_question(self, question: Question) -> object: ...
 
 
 def _parse_jsonl(path: Path, show_progress: bool, default_source: str = "jsonl") -> ParseResult:
@@ -192,15 +183,15 @@ def import_files(
     store: Store,
     paths: Sequence[Path],
     options: ImportOptions = ImportOptions(),
-    index: IndexSink | None = None,
     rejects_dir: Path | None = None,
 ) -> ImportReport:
     """Parse `paths`, validate, and store everything in one atomic batch.
 
     Raises ImportRejected (nothing written) when a row is bad and `options.skip_invalid` is
     false; UnknownFormat / UnreadableFile for files that cannot be read at all; StoreError
-    when the store refuses the batch (nothing written either). With an `index`, newly
-    stored published reviews and questions are added to it at once.
+    when the store refuses the batch (nothing written either). The search index is not
+    touched here: `open_index` diffs it against the store and embeds only what is new (the
+    CLI does that right after an import).
     """
     results = [parse_file(Path(p), options) for p in paths]
     batch = _merge(results)
@@ -219,23 +210,7 @@ def import_files(
                 if pid not in batch.weak or store.get_product(pid) is None]
     reviews = [r for r, _ in batch.reviews.values()]
     questions = [q for q, _ in batch.questions.values()]
-    new_reviews: list[Review] = []
-    changed_questions: list[str] = []
-    if index is not None:  # only then is it worth asking the store what is new
-        new_reviews = [r for r in reviews if store.get_review(r.id) is None]
-        changed_questions = _questions_gaining_answers(store, questions)
     counts = store.import_batch(products, reviews, questions)
-    indexed = 0
-    if index is not None:
-        for review in new_reviews:
-            if review.status is ReviewStatus.PUBLISHED:
-                index.add_review(review)
-                indexed += 1
-        for qid in changed_questions:
-            stored = store.get_question(qid)
-            if stored is not None and stored.status is ReviewStatus.PUBLISHED:
-                index.add_question(stored)
-                indexed += 1
     files = tuple(
         FileSummary(str(r.path), r.format, r.rows, len({e.line for e in batch.errors
                                                         if e.file == str(r.path)}))
@@ -251,15 +226,4 @@ def import_files(
         questions_seen=len(questions),
         errors=tuple(batch.errors),
         rejects_path=rejects_path,
-        indexed=indexed,
     )
-
-
-def _questions_gaining_answers(store: Store, questions: Sequence[Question]) -> list[str]:
-    """Ids of questions that are new, or stored but about to gain answers."""
-    changed = []
-    for question in questions:
-        stored = store.get_question(question.id)
-        if stored is None or {a.id for a in question.answers} - {a.id for a in stored.answers}:
-            changed.append(question.id)
-    return changed
