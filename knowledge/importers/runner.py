@@ -204,13 +204,14 @@ def import_files(
         _drop_bad_rows(batch)
         rejects_path = options.rejects_path or default_rejects_path(
             rejects_dir or Path.cwd() / "rejects", Path(paths[0]))
-        write_rejects(rejects_path, batch.errors)
 
     products = [p for pid, p in batch.products.items()
                 if pid not in batch.weak or store.get_product(pid) is None]
     reviews = [r for r, _ in batch.reviews.values()]
     questions = [q for q, _ in batch.questions.values()]
     counts = store.import_batch(products, reviews, questions)
+    if rejects_path is not None:  # only once the good rows are safely stored
+        write_rejects(rejects_path, batch.errors)
     files = tuple(
         FileSummary(str(r.path), r.format, r.rows, len({e.line for e in batch.errors
                                                         if e.file == str(r.path)}))
