@@ -44,12 +44,15 @@ def open_text(path: Path) -> TextIO:
 
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number from 1, line without its newline) for every line of the file."""
+    number = 0
     with open_text(path) as f:
         try:
             for number, line in enumerate(f, start=1):
                 yield number, line.rstrip("\r\n")
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise UnreadableFile(f"{path}:{number + 1}: not UTF-8 text ({exc.reason})") from None
+        except (OSError, EOFError) as exc:  # a truncated or corrupt gzip stream
+            raise UnreadableFile(f"{path}:{number + 1}: cannot read ({exc})") from None
 
 
 def iter_csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, dict[str, str], list[str]]]:
@@ -76,7 +79,9 @@ def iter_csv_rows(path: Path, delimiter: str) -> Iterator[tuple[int, dict[str, s
                     continue
                 yield start, dict(zip(names, cells, strict=False)), cells
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason})") from None
+            raise UnreadableFile(f"{path}:{last_line + 1}: not UTF-8 text ({exc.reason})") from None
+        except (OSError, EOFError) as exc:
+            raise UnreadableFile(f"{path}:{last_line + 1}: cannot read ({exc})") from None
         except csv.Error as exc:
             raise UnreadableFile(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
 

@@ -308,3 +308,18 @@ def test_short_alias() -> None:
 )
 def test_iso_date(raw: str, expected: str | None) -> None:
     assert iso_date(raw) == expected
+
+
+def test_truncated_gzip_and_non_utf8_files_fail_with_one_clear_message(sqlite_store: SQLiteStore, tmp_path: Path) -> None:
+    from knowledge.importers import UnreadableFile
+
+    data = gzip.compress((FIXTURES / "qa_Small_Things.json").read_bytes() * 50)
+    truncated = tmp_path / "qa_cut.json.gz"
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UnreadableFile, match=r"qa_cut.json.gz(:\d+)?: cannot read \(Compressed file ended"):
+        import_files(sqlite_store, [truncated], QUIET)
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"type": "product", "id": "p", "name": "Caf\u00e9"}\n'.encode("latin-1"))
+    with pytest.raises(UnreadableFile, match=r"latin.jsonl:1: not UTF-8 text"):
+        import_files(sqlite_store, [latin], QUIET)
+    assert sqlite_store.counts().products == 0
