@@ -346,3 +346,19 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(tmp_path: Path) -> N
     assert b"rows" not in quiet
     piped = run(tmp_path / "c", "import", qa, "--no-index")
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+@pytest.mark.shared_data
+def test_alexa_tsv_through_the_cli(shared_data: Path, tmp_path: Path) -> None:
+    tsv = shared_data / "reviews" / "amazon_alexa.tsv"
+    rejected = run(tmp_path, "import", str(tsv))
+    assert rejected.returncode == 1 and rejected.stdout == ""
+    lines = rejected.stderr.strip().splitlines()
+    assert len(lines) == 80
+    assert lines[0] == f"{tsv}:87: verified_reviews: is empty (the review text is required)"
+    assert lines[-1].startswith("error: import rejected, nothing was written: 79 invalid row(s)")
+    assert stats(tmp_path)["reviews"] == 0
+    skipped = run(tmp_path, "import", str(tsv), "--skip-invalid")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "3,071 new reviews" in skipped.stdout and "skipped 79 invalid rows" in skipped.stdout
+    assert stats(tmp_path)["reviews"] == 3071
