@@ -72,7 +72,13 @@ def run(args: argparse.Namespace, config: SkillConfig) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    app = create_app(config)
+    from knowledge.store.base import StoreError
+
+    try:
+        app = create_app(config)
+    except StoreError as error:
+        print(f"cannot open the store: {error}", file=sys.stderr)
+        return 2
     options = ServerOptions(
         host=config.host,
         port=config.port,
