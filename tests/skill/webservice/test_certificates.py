@@ -136,3 +136,35 @@ def test_default_trust_roots_load_from_certifi() -> None:
     names = " ".join(r.subject.rfc4514_string() for r in roots)
     assert "Amazon Root CA 1" in names, "Alexa's chain ends at Amazon Root CA 1"
     CertificateChainCache(lambda url: b"", roots)  # the Store accepts the whole bundle
+
+
+def test_default_fetcher_reads_a_chain_and_refuses_oversized_ones(pki: Pki) -> None:
+    """download_chain over a real loopback HTTP server (the cache only ever hands it the
+    canonical s3.amazonaws.com URL; here it is pointed at 127.0.0.1 to stay offline)."""
+    import http.server
+    import threading
+
+    from skill.webservice.certificates import MAX_CHAIN_BYTES, download_chain
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            body = pki.chain if self.path == "/echo.api/chain.pem" else b"x" * (MAX_CHAIN_BYTES + 10)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert download_chain(f"{base}/echo.api/chain.pem") == pki.chain
+        with pytest.raises(CertificateError, match="larger than"):
+            download_chain(f"{base}/echo.api/huge.pem")
+    finally:
+        server.shutdown()
+        server.server_close()
