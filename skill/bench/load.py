@@ -5,7 +5,9 @@
 The real skill (composition root, SQLite store in a temporary directory, no text generator:
 launch and help never generate) is served by the same waitress server as `python -m skill
 serve`, on 127.0.0.1 only. The load comes from `wrk` (Debian package `wrk`) in its own
-process, replaying signed Alexa envelopes through a generated Lua script. Modes:
+process, replaying signed Alexa envelopes through a generated Lua script; without wrk,
+`--client python` (the default then) uses skill.bench.load_client in its own process, which
+competes with the server for CPU, so its figures are lower. Modes:
 
   verified  every check on: signatures made with a throw-away CA (skill.bench.alexa_pki)
             whose chain the service "downloads" through an injected fetcher, fresh timestamps
@@ -20,6 +22,7 @@ waitress without the skill). Each run prints requests/s, p50/p95/p99 latency and
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import http.client
 import json
@@ -152,27 +155,10 @@ def lua_script(requests: list[HttpRequest]) -> str:
     )
 
 
-def run_wrk(
-    name: str, base_url: str, requests: list[HttpRequest], connections: int, duration_s: int,
-    wrk_threads: int = 2,
-) -> LoadResult:
-    """Drive `base_url` with wrk in its own process and parse its figures."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise SystemExit("wrk is not installed: `apt-get install -y wrk` (Debian) or `brew install wrk`")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua_script(requests))
-    try:
-        done = subprocess.run(
-            [wrk, "-t", str(wrk_threads), "-c", str(connections), "-d", f"{duration_s}s",
-             "--timeout", "10s", "-s", script.name, base_url],
-            capture_output=True, text=True, timeout=duration_s + 60, check=False,
-        )
-    finally:
-        Path(script.name).unlink(missing_ok=True)
-    match = _WRK_JSON.search(done.stdout)
-    if done.returncode != 0 or match is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}\n{done.stderr}")
+def _figures(name: str, stdout: str) -> LoadResult:
+    match = _WRK_JSON.search(stdout)
+    if match is None:
+        raise RuntimeError(f"the load generator printed no figures: {stdout[-2000:]}")
     figures = json.loads(match.group(1))
     duration = figures["duration_us"] / 1e6
     errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
@@ -187,6 +173,40 @@ def run_wrk(
         max_ms=figures["max_us"] / 1000,
         errors=errors,
     )
+
+
+def run_load(
+    name: str, host: str, port: int, requests: list[HttpRequest], connections: int,
+    duration_s: int, client: str = "wrk",
+) -> LoadResult:
+    """Drive 127.0.0.1:`port` from a separate process (wrk, or skill.bench.load_client)."""
+    if client == "wrk":
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            raise SystemExit("wrk is not installed: `apt-get install -y wrk` (Debian), "
+                             "`brew install wrk`, or use --client python")
+        command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration_s}s",
+                   "--timeout", "10s", "-s", "{file}", f"http://{host}:{port}"]
+        content, suffix = lua_script(requests), ".lua"
+    else:
+        command = [sys.executable, "-m", "skill.bench.load_client", "{file}"]
+        content, suffix = json.dumps({
+            "host": host, "port": port, "connections": connections, "duration_s": duration_s,
+            "requests": [{"method": r.method, "path": r.path, "headers": r.headers,
+                          "body_b64": base64.b64encode(r.body).decode()} for r in requests],
+        }), ".json"
+    with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False) as spec:
+        spec.write(content)
+    try:
+        done = subprocess.run(
+            [part.replace("{file}", spec.name) for part in command],
+            capture_output=True, text=True, timeout=duration_s + 60, check=False,
+        )
+    finally:
+        Path(spec.name).unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{client} failed ({done.returncode}): {done.stdout}\n{done.stderr}")
+    return _figures(name, done.stdout)
 
 
 def check_responses(host: str, port: int, requests: list[HttpRequest]) -> None:
@@ -214,7 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="server worker threads (default 8)")
     parser.add_argument("--modes", default=",".join(MODES), help="comma list of verified,relaxed")
     parser.add_argument("--no-baseline", action="store_true", help="skip the GET /healthz baseline")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator: wrk, or the pure-Python skill.bench.load_client "
+                             "(auto: wrk when installed)")
     args = parser.parse_args(argv)
+    client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
     modes = [m for m in args.modes.split(",") if m]
     if not set(modes) <= set(MODES) or not 1 <= args.duration <= 300 or not 1 <= args.connections <= 500:
         parser.error("modes must be verified/relaxed, duration 1-300 s, connections 1-500")
@@ -245,17 +269,17 @@ def main(argv: list[str] | None = None) -> int:
                 if index == 0 and not args.no_baseline:
                     health = [HttpRequest("GET", "/healthz", {})]
                     check_responses(server.host, server.port, health)
-                    results.append(run_wrk("baseline GET /healthz", server.url, health,
-                                           args.connections, args.duration))
+                    results.append(run_load("baseline GET /healthz", server.host, server.port,
+                                            health, args.connections, args.duration, client))
                     print(results[-1].line(), flush=True)
                 turns = turn_requests(pki if verified else None)  # stamped now: fresh for 150 s
                 check_responses(server.host, server.port, turns)
-                results.append(run_wrk(f"launch/help ({mode})", server.url, turns,
-                                       args.connections, args.duration))
+                results.append(run_load(f"launch/help ({mode})", server.host, server.port,
+                                        turns, args.connections, args.duration, client))
                 print(results[-1].line(), flush=True)
     print(f"machine load average (1/5/15 min) before the run: {load_before[0]:.1f} / "
           f"{load_before[1]:.1f} / {load_before[2]:.1f} on {os.cpu_count()} cores")
-    print(json.dumps({"connections": args.connections, "duration_s": args.duration,
+    print(json.dumps({"client": client, "connections": args.connections, "duration_s": args.duration,
                       "server_threads": args.threads, "loadavg_before": load_before,
                       "results": [asdict(r) for r in results]}))
     return 0 if all(r.errors == 0 for r in results) else 1

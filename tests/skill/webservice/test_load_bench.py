@@ -33,12 +33,16 @@ def test_lua_long_bracket_terminator_is_refused() -> None:
 
 
 @pytest.mark.slow
-def test_short_verified_run_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    if shutil.which("wrk") is None:
-        pytest.skip("wrk is not installed (Debian: apt-get install -y wrk); the benchmark needs it")
-    status = load.main(["--duration", "2", "--connections", "10", "--modes", "verified", "--no-baseline"])
+@pytest.mark.parametrize("client", ["wrk", "python"])
+def test_short_verified_run_has_no_errors(capsys: pytest.CaptureFixture[str], client: str) -> None:
+    if client == "wrk" and shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (Debian: apt-get install -y wrk); the python client still runs")
+    status = load.main(
+        ["--duration", "2", "--connections", "10", "--modes", "verified", "--no-baseline", "--client", client]
+    )
     output = capsys.readouterr().out
     summary = json.loads(output.strip().splitlines()[-1])
+    assert summary["client"] == client
     (result,) = summary["results"]
     assert result["name"] == "launch/help (verified)"
     assert result["errors"] == 0 and result["requests"] > 0, output
