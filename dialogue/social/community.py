@@ -122,7 +122,7 @@ class Community:
         return ask(
             turn,
             say("answer.question", product=speakable_name(product) if product else "a product",
-                question=question.text),
+                question=question.text.rstrip(" ?.!")),
             question=say("answer.what"),
             reprompt=say("answer.what_reprompt"),
             pending=pending(ANSWER_QUESTION, question_id=question.id, skip=skip_next),

@@ -120,10 +120,10 @@ def test_ask_answer_and_hear_on_launch(
     bob(lambda t: social.reviews.draft(t, "fire stick", None, "4", "fast and simple to set up"))
     bob(social.reviews.publish)
     said = bob(social.community.next_question)
-    assert "does it work in hotel rooms" in said and said.endswith("What's your answer? Or say skip.")
+    assert "does it work in hotel rooms" in said and said.endswith("Tell me your answer, or say skip. What's your answer?")
     assert bob.last.directive == ElicitSlot("AnswerQuestionsIntent", "Answer", {})
     said = bob(lambda t: social.community.answer(t, "yes"))  # not an answer: asked again
-    assert said.startswith("What's your answer?")
+    assert said.startswith("Tell me your answer")
     said = bob(lambda t: social.community.answer(t, "yes it works on hotel wifi with a browser sign in"))
     assert "Your answer is posted" in said and said.endswith("Would you like to answer another question?")
     question = store.questions_by_user(social.profiles.find(alice.user_hash).id)[0]
