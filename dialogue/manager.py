@@ -485,7 +485,8 @@ class DialogueManager:
             questions_for=self._store.questions_for,
             summary_for=self.summary_of,
             small_talk=small_talk if self._config.generator != "none" else (lambda _text: ""),
-            closing=wants_to_close(utterance),
+            # "bye" / "that's all", or a second "no" in a row: the user has had enough
+            closing=wants_to_close(utterance) or (yes_no == "no" and state.chat.declines >= 1),
             yes_no=yes_no,
         )
         ranked = chat_turn(ctx)
@@ -507,6 +508,7 @@ class DialogueManager:
             topic_product_id=main.update.topic_product_id or (None if end else topic_id),
             awaiting="" if end else main.update.awaiting,
             turns=state.chat.turns + 1,
+            declines=state.chat.declines + 1 if yes_no == "no" and not end else 0,
         )
         focus = chat.topic_product_id or state.focus_product_id
         next_state = state.remember(main.key).updated(

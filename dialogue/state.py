@@ -50,7 +50,8 @@ class ChatState:
 
     `topic` is a product id or a short topic phrase ("books", "reading at night");
     `awaiting` names what the last chat turn asked ("opinion", "interest", "") so the next
-    free-form turn is read as the answer; `turns` counts chat turns of this session.
+    free-form turn is read as the answer; `turns` counts chat turns of this session;
+    `declines` counts consecutive "no" answers.
     """
 
     active: bool = False
@@ -58,6 +59,7 @@ class ChatState:
     topic_product_id: str | None = None
     awaiting: str = ""
     turns: int = 0
+    declines: int = 0  # consecutive "no"s to the chat's questions (two in a row: wrap up)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class DialogueState:
                 "tp": self.chat.topic_product_id or "",
                 "w": self.chat.awaiting,
                 "n": self.chat.turns,
+                "d": self.chat.declines,
             }
         if self.recent:
             out["rc"] = list(self.recent[-MAX_RECENT:])
@@ -171,6 +174,7 @@ def _chat_from(raw: Any) -> ChatState:
         topic_product_id=product if isinstance(product, str) and product else None,
         awaiting=str(raw.get("w", "")),
         turns=max(0, _int(raw.get("n"))),
+        declines=max(0, _int(raw.get("d"))),
     )
 
 
