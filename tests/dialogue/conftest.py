@@ -51,8 +51,8 @@ def demo_manager(demo_store: Store, demo_dir: Path) -> DialogueManager:
 
 
 def _simulators(config: SkillConfig) -> Callable[..., Simulator]:
-    def make(locale: str = "en-US") -> Simulator:
-        return Simulator.from_config(config, user=f"dialogue-{next(_users)}", locale=locale)
+    def make(locale: str = "en-US", user: str | None = None) -> Simulator:
+        return Simulator.from_config(config, user=user or f"dialogue-{next(_users)}", locale=locale)
 
     return make
 
