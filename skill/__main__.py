@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--data-dir", type=Path, help="store directory (default SHOPTALK_DATA_DIR)")
     chat.add_argument("--generator", help="text generator backend (llama_cpp, transformers, bedrock, none)")
     chat.add_argument("--log-level", help="log level for the skill's logs on stderr (default WARNING)")
+    chat.add_argument(
+        "--no-warm-up", dest="warm_up", action="store_false", default=None,
+        help="do not load the search index and generator in the background at start",
+    )
 
     serve = commands.add_parser("serve", help="serve the skill over HTTP for the Alexa console")
     from_webservice = _webservice_cli()
@@ -58,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from skill.simulator.cli import run as run_chat
 
         config = SkillConfig.from_env().with_overrides(
-            data_dir=args.data_dir, generator=args.generator, default_locale=args.locale
+            data_dir=args.data_dir, generator=args.generator, default_locale=args.locale, warm_up=args.warm_up
         )
         return run_chat(args, config)
 

@@ -9,6 +9,9 @@ the skill is cheap and a warm process never loads a model twice.
 from __future__ import annotations
 
 import functools
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from knowledge.store.base import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,11 +36,42 @@ class Services:
     config: SkillConfig
     store: Store
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    _locks_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _once(self, name: str, build: Any) -> Any:
-        if name not in self._cache:
-            self._cache[name] = build()
+        """Build `name` once per process; concurrent callers (a request and the background
+        warm-up) wait for the same build instead of building twice."""
+        if name in self._cache:
+            return self._cache[name]
+        with self._locks_guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self._cache:
+                self._cache[name] = build()
         return self._cache[name]
+
+    def warm_up(self) -> threading.Thread:
+        """Load the heavy parts in a background thread (the index with its embedding model,
+        by running one throw-away search; the generator's weights; the dialogue manager), so
+        the launch is answered at once and the first product question finds them loaded or
+        loading instead of starting cold. A part that fails is logged and retried on use."""
+        steps: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("search index", lambda: self.index.search("is it any good", k=1)),
+            ("generator", lambda: self.generator.warm_up()),
+            ("dialogue manager", lambda: self.dialogue),
+        )
+
+        def build_all() -> None:
+            for name, step in steps:
+                try:
+                    step()
+                except Exception:
+                    log.warning("warm-up of the %s failed; it is retried on first use", name, exc_info=True)
+
+        thread = threading.Thread(target=build_all, name="shoptalk-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def index(self) -> Any:
@@ -84,10 +120,16 @@ def build_services(config: SkillConfig) -> Services:
 
 
 @functools.cache
+def services_for(config: SkillConfig) -> Services:
+    """The one Services of this process for `config` (what `build_skill(config)` uses)."""
+    return build_services(config)
+
+
+@functools.cache
 def _cached_skill(config: SkillConfig) -> CustomSkill:
     from skill.builder import create_skill
 
-    return create_skill(build_services(config))
+    return create_skill(services_for(config))
 
 
 def build_skill(config: SkillConfig, services: Services | None = None) -> CustomSkill:

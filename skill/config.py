@@ -38,6 +38,7 @@ class SkillConfig:
     port: int = 8000
     max_body_bytes: int = 128 * 1024
     log_level: str = "INFO"
+    warm_up: bool = True  # chat/serve/Lambda load the index and generator in the background at start
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> SkillConfig:
@@ -54,6 +55,7 @@ class SkillConfig:
             port=int(env.get("SHOPTALK_PORT", defaults.port)),
             max_body_bytes=int(env.get("SHOPTALK_MAX_BODY_BYTES", defaults.max_body_bytes)),
             log_level=env.get("SHOPTALK_LOG_LEVEL", defaults.log_level),
+            warm_up=_flag(env, "SHOPTALK_WARM_UP", True),
         )
 
     def with_overrides(self, **overrides: Any) -> SkillConfig:

@@ -38,6 +38,10 @@ def run(args: argparse.Namespace, config: SkillConfig, stdin: TextIO = sys.stdin
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if config.warm_up:
+        from skill.app import services_for
+
+        services_for(config).warm_up()  # index and generator load while the user talks
     interactive = stdin.isatty() and not args.json
     if interactive:
         stdout.write('ShopTalk simulator. Say "open shop talk" to start; Ctrl-D to quit.\n')

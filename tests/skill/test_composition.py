@@ -86,3 +86,40 @@ def test_every_open_response_is_a_question_with_a_reprompt(shared_skill_config: 
             assert turn.reprompt, f"{utterance!r}: no reprompt"
         else:
             simulator.say("open shop talk")
+
+
+def test_concurrent_first_use_builds_once(skill_config: SkillConfig) -> None:
+    import threading
+    import time
+
+    from skill.app import build_services
+
+    services = build_services(skill_config)
+    builds: list[int] = []
+
+    def slow_build() -> object:
+        builds.append(1)
+        time.sleep(0.2)
+        return object()
+
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(services._once("x", slow_build))) for _ in range(4)]  # noqa: SLF001
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1 and len({id(r) for r in results}) == 1
+
+
+def test_warm_up_failure_is_logged_not_raised(skill_config: SkillConfig, caplog: pytest.LogCaptureFixture) -> None:
+    import dataclasses
+
+    from skill.app import build_services
+
+    broken = dataclasses.replace(skill_config, dialogue=dataclasses.replace(skill_config.dialogue, generator="none"))
+    services = build_services(broken)
+    services._cache["index"] = None  # noqa: SLF001 - an index whose search raises
+    thread = services.warm_up()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert "warm-up of the search index failed" in caplog.text

@@ -1,0 +1,1 @@
+"""Benchmarks of the skill process (`python -m skill.bench cold-start`)."""
