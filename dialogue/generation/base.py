@@ -44,6 +44,7 @@ class GenerationRequest:
     temperature: float = 0.0
     stop: tuple[str, ...] = ()
     budget_s: float = 1.5
+    repetition_penalty: float = 1.0  # > 1 discourages loops; hosted backends ignore it
 
     def __post_init__(self) -> None:
         if not self.messages:
@@ -54,6 +55,10 @@ class GenerationRequest:
             raise ValueError(f"GenerationRequest.temperature must be >= 0, not {self.temperature}")
         if self.budget_s <= 0:
             raise ValueError(f"GenerationRequest.budget_s must be positive, not {self.budget_s}")
+        if self.repetition_penalty <= 0:
+            raise ValueError(
+                f"GenerationRequest.repetition_penalty must be positive, not {self.repetition_penalty}"
+            )
 
     @classmethod
     def from_prompt(
@@ -88,6 +93,10 @@ class GenerationRequest:
         if rest and rest[0].role == "user":
             return (Message("user", f"{system}\n\n{rest[0].content}"), *rest[1:])
         return (Message("user", system), *rest)
+
+    def as_completion_prompt(self) -> str:
+        """The messages as one plain prompt, for base models without a chat template."""
+        return "\n\n".join(m.content.strip() for m in self.messages if m.content.strip()) + "\n"
 
 
 @dataclass(frozen=True)

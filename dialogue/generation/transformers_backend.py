@@ -123,6 +123,7 @@ class TransformersGenerator:
             "max_new_tokens": request.max_new_tokens,
             "do_sample": not request.greedy,
             "pad_token_id": loaded.tokenizer.eos_token_id,
+            "repetition_penalty": request.repetition_penalty,
             "stopping_criteria": StoppingCriteriaList([_stop_criterion(progress)]),
         }
         if request.greedy:

