@@ -10,7 +10,6 @@ import http.client
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +19,14 @@ from hypothesis import strategies as st
 from skill.config import SkillConfig
 from skill.webservice.app import create_app
 from skill.webservice.server import BackgroundServer
+from tests.conftest import SHARED_DIR
 
 from .conftest import SKILL_ID, body_of, envelope
-from .pki import CERT_URL, Pki
+from .pki import Pki
 
 pytestmark = pytest.mark.slow
 
-SHARED_REQUESTS = Path(__file__).resolve().parents[4] / "shared" / "requests"
+SHARED_REQUESTS = SHARED_DIR / "requests"  # optional here: own envelopes are always seeds
 FUZZ = settings(
     max_examples=600,
     deadline=None,

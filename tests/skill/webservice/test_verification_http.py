@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from .conftest import CERT_URL, SKILL_ID, LiveServer, ServerFactory, body_of, envelope
+from .conftest import CERT_URL, SKILL_ID, ServerFactory, body_of, envelope
 from .pki import Pki, chain_pem, make_ca, make_leaf
+
+pytestmark = pytest.mark.slow  # every test starts a real server on loopback
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
