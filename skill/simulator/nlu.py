@@ -230,10 +230,5 @@ class LanguageModel:
                 best = (pattern.literal_words, found.slots[slot])
         return best[1] if best else None
 
-    def is_literal_sample(self, utterance: str) -> IntentMatch | None:
-        """A match made only of literal words (e.g. "read my messages"), or None."""
-        found = self.match(utterance)
-        return found if found.intent != intents.FALLBACK and not found.slots else None
-
     def declared_slots(self, intent: str) -> Sequence[str]:
         return tuple(self.slot_types.get(intent, {}))

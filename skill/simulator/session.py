@@ -28,7 +28,7 @@ from dialogue.voice.renderer import strip_ssml
 from skill import intents
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Caller
-from skill.simulator.nlu import EXIT_PHRASES, LanguageModel, SlotFill, normalize
+from skill.simulator.nlu import EXIT_PHRASES, IntentMatch, LanguageModel, SlotFill, normalize
 from skill.simulator.numbers import parse_number
 
 if TYPE_CHECKING:
@@ -181,16 +181,27 @@ class Simulator:
                 dialog.slot_confirmations[dialog.slot] = status
             return self._continue_dialog(utterance, dialog)
         assert dialog.slot is not None
+        if general.intent != dialog.intent and self._switches_intent(general, dialog):
+            return None  # clearly another intent: Alexa leaves the dialog for it
         fill = self._model.match_slot(dialog.intent, dialog.slot, text)
         if fill is None:
-            if self._model.is_literal_sample(text) is not None:
-                return None  # clearly another intent: Alexa switches
             fill = self._model.fill(dialog.intent, dialog.slot, text)
             if fill is None:  # e.g. words where a number was asked: the slot stays unfilled
                 fill = SlotFill(dialog.slot, None, "")
         if fill.value is not None:
             dialog.slots[dialog.slot] = fill
         return self._continue_dialog(utterance, dialog)
+
+    def _switches_intent(self, general: IntentMatch, dialog: _Dialog) -> bool:
+        """Whether an answer to an elicitation is really another intent: an exact sample of
+        it ("read my messages"), or, unless free text is being asked for, a sample with at
+        least three words of its own ("i vote for blue" when a product was asked)."""
+        if general.intent == intents.FALLBACK:
+            return False
+        if not general.slots:
+            return True
+        free_text = self._model.slot_types.get(dialog.intent, {}).get(dialog.slot or "") == intents.TYPE_SEARCH_QUERY
+        return not free_text and general.score[0] >= 3
 
     def _continue_dialog(self, utterance: str, dialog: _Dialog) -> TurnResult:
         request = envelopes.intent_request(

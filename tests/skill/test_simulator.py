@@ -246,6 +246,26 @@ def test_delegate_elicits_validates_confirms_and_completes(skill_config: SkillCo
     assert final["slots"] == {"Product": "echo dot", "Rating": "4", "ReviewText": "great little speaker & the sound is fine"}
 
 
+def test_another_intent_during_elicitation_switches_but_free_text_fills(
+    skill_config: SkillConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def policy(record: dict) -> Reply:
+        if record["dialog_state"] != "COMPLETED":
+            return Reply(speech=(Say("anything_else.prompt"),), directive=Delegate(intents.LEAVE_REVIEW))
+        return _done()
+
+    recorder = _Recorder(intents.LEAVE_REVIEW, policy)
+    simulator = _simulator_with(skill_config, monkeypatch, recorder)
+    simulator.say("open shop talk")
+    simulator.say("leave a review")
+    assert simulator.say("what polls are open").intent == intents.POLL
+    simulator.say("leave a review")
+    assert simulator.say("i vote for blue").intent == intents.POLL
+    simulator.say("leave a three star review for the roomba")
+    text = simulator.say("i love it")  # free text: fills ReviewText even though it looks like chat
+    assert text.intent == intents.LEAVE_REVIEW and "Shall I post it?" in text.speech
+
+
 def test_confirm_intent_yes_and_no(skill_config: SkillConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     def policy(record: dict) -> Reply:
         if record["confirmation"] == "NONE":
