@@ -25,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target = package.add_mutually_exclusive_group(required=True)
     target.add_argument("--endpoint", help="HTTPS URL of the web service (e.g. your tunnel)/alexa")
     target.add_argument("--lambda-arn", help="ARN of the deployed Lambda function")
+    package.add_argument(
+        "--certificate", choices=("Wildcard", "Trusted"), default="Wildcard",
+        help="endpoint certificate type: Wildcard for an ngrok/cloudflared tunnel (default)",
+    )
     package.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     check = commands.add_parser("check", help="check the model files against Alexa's build rules")
     check.add_argument("--models-dir", type=Path, default=MODELS_DIR)
@@ -37,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         if args.model_command == "package":
             from skill.tools.package import build_package
 
-            written = build_package(args.out, args.endpoint, args.lambda_arn, args.models_dir)
+            written = build_package(args.out, args.endpoint, args.lambda_arn, args.models_dir, args.certificate)
             for path in written:
                 print(f"wrote {path}")
             return 0

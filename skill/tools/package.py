@@ -19,9 +19,17 @@ _EXAMPLES = (
 )
 
 
-def manifest(locales: list[str], endpoint_url: str | None, lambda_arn: str | None) -> dict[str, Any]:
+def manifest(
+    locales: list[str], endpoint_url: str | None, lambda_arn: str | None, certificate: str = "Wildcard"
+) -> dict[str, Any]:
     """The skill.json manifest: publishing information per locale, the custom API endpoint
-    (HTTPS for a self-hosted web service, or a Lambda ARN) and CanFulfillIntentRequest."""
+    (HTTPS for a self-hosted web service, or a Lambda ARN) and CanFulfillIntentRequest.
+
+    `certificate` is the endpoint's sslCertificateType: "Wildcard" for a tunnel host such as
+    ngrok's or cloudflared's (a sub-domain of a wildcard certificate), "Trusted" for a host
+    with its own certificate from a trusted authority."""
+    if certificate not in ("Wildcard", "Trusted"):
+        raise ValueError(f"certificate type must be Wildcard or Trusted, not {certificate!r}")
     if bool(endpoint_url) == bool(lambda_arn):
         raise ValueError("give exactly one endpoint: an HTTPS URL or a Lambda ARN")
     if endpoint_url and not endpoint_url.startswith("https://"):
@@ -29,7 +37,7 @@ def manifest(locales: list[str], endpoint_url: str | None, lambda_arn: str | Non
     endpoint: dict[str, Any] = (
         {"uri": lambda_arn}
         if lambda_arn
-        else {"uri": endpoint_url, "sslCertificateType": "Trusted"}
+        else {"uri": endpoint_url, "sslCertificateType": certificate}
     )
     return {
         "manifest": {
@@ -77,6 +85,7 @@ def build_package(
     endpoint_url: str | None = None,
     lambda_arn: str | None = None,
     models_dir: Path = MODELS_DIR,
+    certificate: str = "Wildcard",
 ) -> list[Path]:
     """Write `out_dir` afresh from the model files; refuses models that would fail to build."""
     locales = model_locales(models_dir)
@@ -87,7 +96,7 @@ def build_package(
         problems = model_problems(document)
         if problems:
             raise ModelError(f"{locale}: " + "; ".join(problems))
-    skill_json = manifest(locales, endpoint_url, lambda_arn)
+    skill_json = manifest(locales, endpoint_url, lambda_arn, certificate)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     custom = out_dir / "interactionModels" / "custom"

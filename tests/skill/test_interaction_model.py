@@ -189,7 +189,10 @@ def test_skill_package_is_ask_cli_shaped(tmp_path: Path) -> None:
         "skill.json",
     ]
     manifest = json.loads((out / "skill.json").read_text())["manifest"]
-    assert manifest["apis"]["custom"]["endpoint"]["uri"] == "https://example.ngrok.app/alexa"
+    assert manifest["apis"]["custom"]["endpoint"] == {
+        "uri": "https://example.ngrok.app/alexa",
+        "sslCertificateType": "Wildcard",
+    }
     assert {"type": "CAN_FULFILL_INTENT_REQUEST"} in manifest["apis"]["custom"]["interfaces"]
     assert set(manifest["publishingInformation"]["locales"]) == set(LOCALES)
     for locale in LOCALES:
@@ -197,6 +200,23 @@ def test_skill_package_is_ask_cli_shaped(tmp_path: Path) -> None:
         assert phrases[0] == "Alexa, open shop talk"
         copied = json.loads((out / "interactionModels" / "custom" / f"{locale}.json").read_text())
         assert copied == load_model(MODELS_DIR / f"{locale}.json")
+
+
+def test_package_command_writes_the_package(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "skill-package"
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "model", "package", "--out", str(out), "--endpoint", "https://x.example/alexa",
+         "--certificate", "Trusted"],
+        capture_output=True, text=True, cwd=MODELS_DIR.parent, check=True,
+    )
+    assert "skill.json" in result.stdout
+    endpoint = json.loads((out / "skill.json").read_text())["manifest"]["apis"]["custom"]["endpoint"]
+    assert endpoint["sslCertificateType"] == "Trusted"
+    check = subprocess.run([sys.executable, "-m", "skill", "model", "check"], capture_output=True, text=True, cwd=MODELS_DIR.parent)
+    assert check.returncode == 0 and "en-US: ok" in check.stdout
 
 
 def test_skill_package_needs_exactly_one_https_endpoint(tmp_path: Path) -> None:
