@@ -53,5 +53,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         LOG.warning("rejected Lambda event: %s", problem)
         raise RequestRejected(problem)
     response = skill.invoke(request_envelope=envelope, context=context)
-    serialized: dict[str, Any] = skill.serializer.serialize(response)
+    serialized = skill.serializer.serialize(response)
+    if not isinstance(serialized, dict):  # the SDK serialises a ResponseEnvelope to a dict
+        raise TypeError(f"response serialised to {type(serialized).__name__}, not a JSON object")
     return serialized

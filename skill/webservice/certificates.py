@@ -27,7 +27,6 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.x509.verification import (
     Criticality,
-    DNSName,
     ExtensionPolicy,
     PolicyBuilder,
     Store,
@@ -202,7 +201,7 @@ def validate_chain(
         .store(roots)
         .time(now)
         .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=_leaf_policy())
-        .build_server_verifier(DNSName(ALEXA_SAN))
+        .build_server_verifier(x509.DNSName(ALEXA_SAN))
     )
     try:
         verifier.verify(leaf, intermediates)
