@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dialogue.config import GENERATOR_BACKENDS
 from skill.webservice.server import DEFAULT_THREADS, ServerOptions
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="LOCAL TESTING ONLY: accept requests with old or future timestamps",
     )
     parser.add_argument(
+        "--generator",
+        choices=GENERATOR_BACKENDS,
+        help="text generator for free-form answers (SHOPTALK_GENERATOR)",
+    )
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING... (SHOPTALK_LOG_LEVEL)")
+    parser.add_argument(
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
@@ -56,6 +63,8 @@ def serve_config(args: argparse.Namespace, config: SkillConfig) -> SkillConfig:
         port=args.port,
         data_dir=args.data_dir.expanduser() if args.data_dir else None,
         skill_id=args.skill_id,
+        generator=args.generator,
+        log_level=args.log_level.upper() if args.log_level else None,
         verify_signature=False if args.no_verify_signature else None,
         verify_timestamp=False if args.no_verify_timestamp else None,
     )

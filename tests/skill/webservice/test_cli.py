@@ -31,10 +31,12 @@ def parse(*argv: str) -> argparse.Namespace:
 def test_flags_override_the_environment(tmp_path: Path) -> None:
     env_config = SkillConfig.from_env({"SHOPTALK_PORT": "9000", "SHOPTALK_SKILL_ID": "amzn1.ask.skill.env"})
     config = serve_config(
-        parse("--port", "8123", "--skill-id", "amzn1.ask.skill.flag", "--data-dir", str(tmp_path), "--no-verify-timestamp"),
+        parse("--port", "8123", "--skill-id", "amzn1.ask.skill.flag", "--data-dir", str(tmp_path),
+              "--no-verify-timestamp", "--generator", "none", "--log-level", "debug"),
         env_config,
     )
     assert (config.port, config.skill_id, config.knowledge.data_dir) == (8123, "amzn1.ask.skill.flag", tmp_path)
+    assert (config.dialogue.generator, config.log_level) == ("none", "DEBUG")
     assert config.verify_signature is True and config.verify_timestamp is False
 
 
