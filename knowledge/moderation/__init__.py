@@ -27,7 +27,9 @@ CLEANING_REASONS = frozenset({"profanity", "email", "phone", "address", "card_nu
 # Reasons that hold the text for a moderator.
 HOLDING_REASONS = frozenset({"link", "spam_phrase", "repetition", "shouting", "personal_attack"})
 # Reasons that reject the text outright.
-REJECTING_REASONS = frozenset({"slur", "threat", "empty"})
+REJECTING_REASONS = frozenset({"slur", "threat", "empty", "too_long"})
+# Far beyond anything said in one Alexa turn; longer text is refused rather than scanned.
+MAX_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def moderate(text: str) -> ModerationResult:
     original = " ".join(text.split())
     if not original:
         return ModerationResult("", ReviewStatus.REJECTED, ("empty",))
+    if len(original) > MAX_CHARS:
+        return ModerationResult(original[:MAX_CHARS], ReviewStatus.REJECTED, ("too_long",))
     reasons: list[str] = []
     cleaned, kinds = redact_personal_data(original)
     cleaned, slurs = mask_slurs(cleaned)
@@ -82,6 +86,7 @@ def moderate(text: str) -> ModerationResult:
 __all__ = [
     "CLEANING_REASONS",
     "HOLDING_REASONS",
+    "MAX_CHARS",
     "REJECTING_REASONS",
     "ModerationResult",
     "RateDecision",

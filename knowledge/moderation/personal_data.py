@@ -16,16 +16,20 @@ ADDRESS_LABEL = "[address removed]"
 CARD_LABEL = "[card number removed]"
 
 _TLDS = r"(?:com|net|org|edu|gov|io|co|uk|de|fr|info|me|us|ca|au)"
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# Every repetition is bounded (RFC limits: 64-character mailbox, 63-character labels) so a
+# hostile text like "bob.bob.bob..." cannot make a pattern backtrack for minutes.
+_LOCAL = r"[A-Za-z0-9._%+-]{1,64}"
+_LABEL = r"[A-Za-z0-9-]{1,63}"
+_EMAIL = re.compile(rf"\b{_LOCAL}@{_LABEL}(?:\.{_LABEL}){{0,6}}\.[A-Za-z]{{2,24}}\b")
 _SPOKEN_EMAIL = re.compile(
-    rf"\b[A-Za-z0-9._-]+(?:\s+dot\s+[A-Za-z0-9_-]+)*\s+at\s+[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*\s+dot\s+{_TLDS}\b",
+    rf"\b[A-Za-z0-9._-]{{1,64}}(?:\s+dot\s+{_LABEL}){{0,4}}\s+at\s+{_LABEL}(?:\s+dot\s+{_LABEL}){{0,4}}\s+dot\s+{_TLDS}\b",
     re.I,
 )
 # "bob at example.com": how a recogniser may write a spoken address. The part before "at"
 # must not be a word that usually precedes a shop ("bought it at amazon.com").
 _MIXED_EMAIL = re.compile(
-    rf"\b(?P<local>[A-Za-z0-9._%+-]+)\s+at\s+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.{_TLDS}\b"
-    rf"|\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*\s+dot\s+{_TLDS}\b",
+    rf"\b(?P<local>{_LOCAL})\s+at\s+{_LABEL}(?:\.{_LABEL}){{0,6}}\.{_TLDS}\b"
+    rf"|\b{_LOCAL}@{_LABEL}(?:\s+dot\s+{_LABEL}){{0,4}}\s+dot\s+{_TLDS}\b",
     re.I,
 )
 _NOT_A_MAILBOX = frozenset(
@@ -45,8 +49,8 @@ _DIGIT_WORDS = {
     "seven": 1, "eight": 1, "nine": 1,
 }
 _SPOKEN_DIGITS = re.compile(
-    r"\b(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d+)"
-    r"(?:[\s,-]+(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d+))+\b",
+    r"\b(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d{1,19})"
+    r"(?:[\s,-]{1,3}(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d{1,19})){1,24}\b",
     re.I,
 )
 
@@ -68,8 +72,8 @@ _NOT_A_NAME = frozenset(
     whole full few many other same new old""".split()
 ) | frozenset(_STREET_TYPES.split("|"))
 _ADDRESS = re.compile(
-    rf"\b(?P<number>\d{{1,5}}[A-Za-z]?|(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))*)\s+"
-    rf"(?P<name>(?:[A-Za-z][A-Za-z'-]*\s+){{1,3}}?)(?P<type>{_STREET_TYPES})\b\.?",
+    rf"\b(?P<number>\d{{1,5}}[A-Za-z]?|(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS})){{0,4}})\s+"
+    rf"(?P<name>(?:[A-Za-z][A-Za-z'-]{{0,30}}\s+){{1,3}}?)(?P<type>{_STREET_TYPES})\b\.?",
     re.I,
 )
 

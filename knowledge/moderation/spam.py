@@ -13,16 +13,16 @@ from knowledge.moderation.wordlists import SPAM_PHRASES
 
 _LINK_TLDS = r"(?:com|net|org|io|ly|biz|info|xyz|co|ru|cn|top|shop|site|online|link|click|me|tv|app)"
 _URL = re.compile(
-    rf"\bhttps?://\S+|\bwww\.\S+|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.{_LINK_TLDS}\b(?:/\S*)?",
+    rf"\bhttps?://\S+|\bwww\.\S+|\b[A-Za-z0-9-]{{1,63}}(?:\.[A-Za-z0-9-]{{1,63}}){{0,6}}\.{_LINK_TLDS}\b(?:/\S*)?",
     re.I,
 )
-_SPOKEN_URL = re.compile(rf"\b[A-Za-z0-9-]+\s+dot\s+{_LINK_TLDS}\b", re.I)
+_SPOKEN_URL = re.compile(rf"\b[A-Za-z0-9-]{{1,63}}\s+dot\s+{_LINK_TLDS}\b", re.I)
 # Shops customers mention by name in honest reviews ("bought it on amazon.com").
 _ALLOWED_DOMAINS = frozenset({"amazon.com", "amazon.co.uk", "amazon.ca", "amazon dot com",
                               "audible.com", "audible dot com", "goodreads.com"})
 
 _STRETCHED_LETTER = re.compile(r"([A-Za-z])\1{6,}")
-_REPEATED_WORD = re.compile(r"\b(\w+)(?:\W+\1\b){3,}", re.I)
+_REPEATED_WORD = re.compile(r"\b(\w{1,40})(?:\W{1,5}\1\b){3,}", re.I)  # bounded: no runaway backtracking
 _SPAM_PHRASES = tuple(re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.I) for p in SPAM_PHRASES)
 
 

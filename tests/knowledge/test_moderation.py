@@ -280,3 +280,25 @@ def test_moderating_twice_changes_nothing_more(text: str) -> None:
     twice = moderate(once.text)
     assert twice.text == once.text
     assert twice.status is once.status
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["bob." * 4900 + " at", "a" * 19000, "a." * 9000, "x@" * 9000, "1-" * 9000, "bob " * 4500 + " at",
+     "twelve " * 2500 + "street", "aa@bb." * 3000],
+)
+def test_hostile_long_input_is_handled_quickly(text: str) -> None:
+    """Bounded patterns: no input near the size limit makes a rule backtrack for long."""
+    import time
+
+    start = time.perf_counter()
+    moderate(text)
+    assert time.perf_counter() - start < 5.0  # well under 1 s when the machine is idle
+
+
+def test_text_beyond_the_limit_is_refused() -> None:
+    from knowledge.moderation import MAX_CHARS
+
+    result = moderate("nice lamp " * (MAX_CHARS // 10 + 1))
+    assert result.status is REJECTED and result.reasons == ("too_long",)
+    assert moderate("nice lamp " * (MAX_CHARS // 10 - 1)).status is PUBLISHED
