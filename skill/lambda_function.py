@@ -35,7 +35,14 @@ def _runtime() -> tuple[SkillConfig, CustomSkill]:
 
     config = SkillConfig.from_env()
     logging.getLogger().setLevel(config.log_level.upper())
-    return config, build_skill(config)
+    skill = build_skill(config)
+    if config.warm_up:
+        from skill.app import services_for
+
+        # Index and generator load in the background while this first request is answered
+        # (Lambda pauses the thread between invocations; it resumes with the next one).
+        services_for(config).warm_up()
+    return config, skill
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -49,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--log-level", help="DEBUG, INFO, WARNING... (SHOPTALK_LOG_LEVEL)")
     parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        default=None,
+        help="do not load the search index and generator in the background at start-up "
+        "(SHOPTALK_WARM_UP=0); they then load on the first question that needs them",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=DEFAULT_THREADS,
@@ -64,6 +72,7 @@ def serve_config(args: argparse.Namespace, config: SkillConfig) -> SkillConfig:
         data_dir=args.data_dir.expanduser() if args.data_dir else None,
         skill_id=args.skill_id,
         generator=args.generator,
+        warm_up=getattr(args, "warm_up", None),
         log_level=args.log_level.upper() if args.log_level else None,
         verify_signature=False if args.no_verify_signature else None,
         verify_timestamp=False if args.no_verify_timestamp else None,
@@ -82,12 +91,15 @@ def run(args: argparse.Namespace, config: SkillConfig) -> int:
         stream=sys.stderr,
     )
     from knowledge.store.base import StoreError
+    from skill.app import services_for
 
     try:
         app = create_app(config)
     except StoreError as error:
         print(f"cannot open the store: {error}", file=sys.stderr)
         return 2
+    if config.warm_up:
+        services_for(config).warm_up()  # the first product question finds the models loading
     options = ServerOptions(
         host=config.host,
         port=config.port,

@@ -52,6 +52,7 @@ def test_serve_command_runs_a_real_server(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SHOPTALK_")},
         "SHOPTALK_GENERATOR": "none",
+        "SHOPTALK_WARM_UP": "0",
         "HF_HUB_OFFLINE": "1",
     }
     process = subprocess.Popen(
@@ -95,7 +96,7 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
         done = subprocess.run(
             [sys.executable, "-m", "skill", "serve", "--port", str(port), "--data-dir", str(tmp_path)],
             cwd=ROOT, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "SHOPTALK_GENERATOR": "none"},
+            env={**os.environ, "SHOPTALK_GENERATOR": "none", "SHOPTALK_WARM_UP": "0"},
         )
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr

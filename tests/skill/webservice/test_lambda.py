@@ -28,6 +28,7 @@ def lambda_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pyte
         "SHOPTALK_DATA_DIR": str(tmp_path / "data"),
         "SHOPTALK_STORE": "sqlite",
         "SHOPTALK_GENERATOR": "none",
+        "SHOPTALK_WARM_UP": "0",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("SHOPTALK_SKILL_ID", raising=False)
@@ -109,6 +110,7 @@ def test_cold_import_is_light_and_first_call_works(tmp_path: Path) -> None:
         "SHOPTALK_DATA_DIR": str(tmp_path / "data"),
         "SHOPTALK_GENERATOR": "none",
         "SHOPTALK_SKILL_ID": SKILL_ID,
+        "SHOPTALK_WARM_UP": "0",
         "HF_HUB_OFFLINE": "1",
     }
     done = subprocess.run(

@@ -82,6 +82,7 @@ def test_lambda_answers_from_a_dynamodb_table(
         "SHOPTALK_SKILL_ID": SKILL_ID,
         "SHOPTALK_GENERATOR": "none",
         "SHOPTALK_SEED_DEMO": "1",
+        "SHOPTALK_WARM_UP": "0",
         "SHOPTALK_DATA_DIR": str(tmp_path / "data"),
     }.items():
         monkeypatch.setenv(name, value)
