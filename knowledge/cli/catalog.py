@@ -44,7 +44,10 @@ def persisted_passage_count(data_dir: Path) -> int | None:
     if not journal.exists():
         return None
     index = SearchIndex(journal=None)
-    if not journal.load_into(index):
+    try:
+        if not journal.load_into(index):
+            return None
+    except (OSError, ValueError):  # a damaged index: the next search rebuilds it
         return None
     return index.passage_count()
 
