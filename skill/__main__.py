@@ -70,12 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if webservice is None:
         print("error: the web service (skill.webservice) is not installed", file=sys.stderr)
         return 2
-    config = SkillConfig.from_env().with_overrides(
-        **{
-            key: getattr(args, key, None)
-            for key in ("host", "port", "data_dir", "skill_id")
-        }
-    )
+    config = SkillConfig.from_env()  # skill.webservice.cli applies the serve flags itself
     return int(webservice.run(args, config) or 0)
 
 
