@@ -44,7 +44,9 @@ def _webservice_cli():  # type: ignore[no-untyped-def]
     """skill.webservice.cli, imported lazily (Flask is not needed for chat)."""
     try:
         from skill.webservice import cli
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("skill.webservice", "skill.webservice.cli"):
+            raise  # the web service exists but a dependency is missing: say which
         return None
     return cli
 
