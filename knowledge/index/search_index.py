@@ -97,19 +97,15 @@ class SearchIndex:
         self._vectors = VectorColumn(DIMENSION, vector_dtype)
         self._lexical = LexicalIndex()
         self._rows_by_product: dict[int, array] = {}
-        self._rows_by_key: dict[int, list[int]] = {}  # alive rows of a source key code
+        self._rows_by_key: dict[int, Sequence[int]] = {}  # alive rows of a source key code
         self._key_by_source: dict[str, int] = {}  # "r\tID" / "q\tID" -> alive key code
         self._dead = 0
+        self._searchable = 0  # alive rows that can be returned (not question-only rows)
 
     # --- size ------------------------------------------------------------------------------
     def passage_count(self) -> int:
         """Searchable passages (question-only matching rows are not counted)."""
-        return sum(
-            1
-            for rows in self._rows_by_key.values()
-            for r in rows
-            if self._roles[r] != ROLE_QUESTION
-        )
+        return self._searchable
 
     @property
     def row_count(self) -> int:
@@ -228,8 +224,16 @@ class SearchIndex:
             self._ratings.append(max(-128, min(127, p.rating)))
             self._targets.append(targets[i])
             self._alive.append(1)
+            if p.role != ROLE_QUESTION:
+                self._searchable += 1
             self._rows_by_product.setdefault(product_code, array("q")).append(row)
-            self._rows_by_key.setdefault(key_code, []).append(row)
+            span = self._rows_by_key.get(key_code)
+            if span is None:
+                self._rows_by_key[key_code] = range(row, row + 1)
+            elif isinstance(span, range) and span.stop == row:
+                self._rows_by_key[key_code] = range(span.start, row + 1)
+            else:  # a source's rows are normally contiguous; keep any others as a list
+                self._rows_by_key[key_code] = [*span, row]
             self._key_by_source[_source_token(p)] = key_code
             if lexical:
                 self._lexical.add(p.index_text)
@@ -293,9 +297,10 @@ class SearchIndex:
         return removed
 
     def _kill_key(self, code: int) -> int:
-        rows = self._rows_by_key.pop(code, [])
+        rows = self._rows_by_key.pop(code, ())
         for r in rows:
             self._alive[r] = 0
+            self._searchable -= self._roles[r] != ROLE_QUESTION
         self._dead += len(rows)
         return len(rows)
 
@@ -311,6 +316,7 @@ class SearchIndex:
             if self._alive[r]:
                 self._alive[r] = 0
                 removed += 1
+                self._searchable -= self._roles[r] != ROLE_QUESTION
                 key_code = self._keys.code_at(r)
                 self._rows_by_key.pop(key_code, None)
                 token = _token_of_key(self._keys.values[key_code])
@@ -539,7 +545,7 @@ class SearchIndex:
     def nbytes(self) -> dict[str, int]:
         """Bytes held by the index structures, by part."""
         row_maps = sum(len(rows) * 8 + 56 for rows in self._rows_by_product.values())
-        row_maps += sum(len(rows) * 8 + 120 for rows in self._rows_by_key.values())
+        row_maps += len(self._rows_by_key) * 150
         row_maps += len(self._key_by_source) * 120
         return {
             "vectors": self._vectors.nbytes(),
