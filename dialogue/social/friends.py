@@ -120,8 +120,8 @@ class Friends:
         if incoming:  # they asked first: adding them back accepts
             self._accept(me, other)
             return ask(turn, say("accept.done", name=other.handle))
-        self._store.claim_request(turn.request_id, "friend_request")
-        self._store.put_friendship(Friendship(me.id, other.id, FriendshipStatus.PENDING, self._now()))
+        if self._store.claim_request(turn.request_id, "friend_request"):  # a retry writes nothing
+            self._store.put_friendship(Friendship(me.id, other.id, FriendshipStatus.PENDING, self._now()))
         return ask(turn, say("add.sent", name=other.handle))
 
     def _accept(self, me: User, requester: User) -> None:

@@ -134,8 +134,8 @@ class Polls:
             return ask(turn, say("poll.no_such_option", said=_CARRIER.sub("", spoken.strip())),
                        question=question, pending=pending(POLL_VOTE, poll_id=poll.id))
         before = self._my_vote(poll, me)
-        self._store.claim_request(turn.request_id, "vote")
-        self._store.put_vote(Vote(poll.id, me.id, option.id, now.isoformat(timespec="seconds")))
+        if self._store.claim_request(turn.request_id, "vote"):  # a retry writes nothing
+            self._store.put_vote(Vote(poll.id, me.id, option.id, now.isoformat(timespec="seconds")))
         if before is not None and before.id != option.id:
             return ask(turn, say("poll.changed", old=before.text, option=option.text))
         return ask(turn, say("poll.voted", option=option.text))

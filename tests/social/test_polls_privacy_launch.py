@@ -146,3 +146,21 @@ def test_pending_reviews_do_not_leak_into_launch(talk: Callable[[str], Talk], so
     bob(lambda t: social.reviews.draft(t, "echo dot", None, "5", "BUY NOW http://x.example"))
     bob(social.reviews.publish)
     assert [r.status for r in store.reviews_by_user(social.profiles.find(bob.user_hash).id)] == [ReviewStatus.PENDING]
+
+
+def test_retried_vote_and_friend_request_write_once(
+    talk: Callable[[str], Talk], social: SocialService, store: Store
+) -> None:
+    store.put_poll(ALBUMS)
+    dave, erin = talk("dave"), talk("erin")
+    dave(lambda t: social.polls.vote(t, "blue"), request_id="req-vote")
+    dave(lambda t: social.polls.vote(t, "remain in light"), request_id="req-vote-2")
+    # a late retry of the first request must not undo the change
+    dave(lambda t: social.polls.vote(t, "blue"), request_id="req-vote")
+    assert [v.option_id for v in store.votes_for(ALBUMS.id)] == ["o-ril"]
+    code = social.profiles.ensure(dave.user_hash, social.messages._clock()).friend_code  # noqa: SLF001
+    erin(lambda t: social.friends.add_by_code(t, code), request_id="req-friend")
+    dave_id = social.profiles.find(dave.user_hash).id
+    first = store.friendships_to(dave_id)
+    erin(lambda t: social.friends.add_by_code(t, code), request_id="req-friend")
+    assert store.friendships_to(dave_id) == first and len(first) == 1
