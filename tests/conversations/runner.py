@@ -9,6 +9,7 @@ A script is one YAML file in tests/conversations/:
                            # "shared" (one store for every script saying so in this run:
                            # the search index is built once), or a directory path
     generator: none        # optional generator backend (default none: extractive answers)
+    slow: true             # optional: mark the test slow (e.g. it builds the search index)
     steps:
       - utterance: open shop talk
         request_type: LaunchRequest        # expectations, all optional:
@@ -31,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ import yaml
 from skill.config import SkillConfig
 from skill.simulator import Simulator, TurnResult
 
-SCRIPT_KEYS = frozenset({"description", "user", "locale", "data_dir", "generator", "steps"})
+SCRIPT_KEYS = frozenset({"description", "user", "locale", "data_dir", "generator", "slow", "steps"})
 STEP_KEYS = frozenset(
     {"utterance", "user", "request_type", "intent", "slots", "speech_contains", "speech_matches",
      "speech_not_contains", "session", "reprompt"}
@@ -68,7 +69,7 @@ class Script:
     locale: str = "en-US"
     data_dir: str = "fresh"
     generator: str = "none"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    slow: bool = False
 
 
 def _strings(value: Any, where: str) -> list[str]:
@@ -128,6 +129,7 @@ def load_script(path: Path) -> Script:
         locale=str(data.get("locale", "en-US")),
         data_dir=str(data.get("data_dir", "fresh")),
         generator=str(data.get("generator", "none")),
+        slow=bool(data.get("slow", False)),
     )
 
 

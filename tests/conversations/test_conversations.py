@@ -12,13 +12,22 @@ from skill.simulator import TurnResult
 SCRIPTS = sorted(Path(__file__).parent.glob("*.yaml"))
 
 
+def _param(path: Path) -> object:
+    """One test per script; scripts that say `slow: true` are marked slow."""
+    try:
+        slow = load_script(path).slow
+    except ScriptError:
+        slow = False  # the test itself reports the error
+    return pytest.param(path, id=path.stem, marks=[pytest.mark.slow] if slow else [])
+
+
 @pytest.fixture(scope="session")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store of scripts that say `data_dir: shared` (index built once per run)."""
     return tmp_path_factory.mktemp("conversations-shared")
 
 
-@pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+@pytest.mark.parametrize("path", [_param(p) for p in SCRIPTS])
 def test_conversation(path: Path, tmp_path: Path, shared_store: Path) -> None:
     run_script(load_script(path), tmp_path / "data", shared_store)
 
