@@ -48,15 +48,6 @@ QUERY_SLOT = "Query"
 SEARCH_K = 8
 MAX_QUERY_CHARS = 120
 SMALL_TALK_BUDGET_S = 1.0
-SMALL_TALK_SYSTEM = (
-    "You are a warm, friendly shopping assistant chatting by voice. Reply to the user in one "
-    "short, kind sentence. Do not ask a question. Do not mention prices or facts."
-)
-ANSWER_SYSTEM = (
-    "You answer a shopper's question using only the customer reviews given. Reply in one or "
-    "two short sentences, in plain words, and say what the reviewers say."
-)
-
 Progress = Callable[[Say], Any]
 
 
@@ -266,33 +257,31 @@ class DialogueManager:
     def _generated_answer(
         self, product: Product, query: str, evidence: tuple[Evidence, ...], progress: Progress | None
     ) -> tuple[str, bool]:
-        """A generated, grounded answer, or "" (then the extractive answer is spoken)."""
+        """A generated answer kept only where the evidence supports it (the generation
+        package's grounded_answer), or "" so the extractive answer is spoken. The second
+        value says whether the generator ran (the turn then deserves a progressive response)."""
         if self._config.generator == "none":
             return "", False
         try:
-            from dialogue.generation.base import GenerationRequest
-            from dialogue.generation.grounding import ground
+            from dialogue.generation.compose import grounded_answer
 
             generator = self._generator()
             if progress is not None:
                 progress(Say("answers.progressive"))
-            passages = [e.passage for e in evidence[:3]]
-            listing = "\n".join(f"- {p}" for p in passages)
-            prompt = f"Product: {product.name}\nReviews:\n{listing}\n\nQuestion: {query}"
-            request = GenerationRequest.from_prompt(
-                prompt,
-                ANSWER_SYSTEM,
-                max_new_tokens=self._config.max_new_tokens,
+            result = grounded_answer(
+                generator,
+                f"{query} ({speakable_name(product)})",
+                [e.passage for e in evidence[:3]],
                 budget_s=self._config.generation_budget_s,
+                max_new_tokens=self._config.max_new_tokens,
             )
-            result = generator.generate(request)
-            if not result.usable:
-                return "", True
-            grounded = ground(result.text, passages, truncated=result.finish_reason == "length")
-            return grounded.text, True
         except Exception:  # the generator is an optional nicety: the extractive answer stands
             log.warning("generated answer failed; speaking the extractive answer", exc_info=True)
             return "", True
+        if not result.usable:
+            log.info("generated answer not used (%s)", result.fallback)
+            return "", True
+        return result.text, True
 
     def more_evidence(self, state: DialogueState, user_id: str | None = None) -> Reply:
         """"Another opinion": the next distinct passage for the question (or review quote)."""
@@ -535,30 +524,28 @@ class DialogueManager:
         return self.linker.find_mention(utterance)
 
     def _small_talk(self, text: str, progress: Progress | None) -> str:
-        """One generated, cleaned sentence replying to `text`, or "" (templated fallback)."""
+        """One or two generated, cleaned sentences replying to `text`, or "" (then the
+        templated small talk is used). Questions are left out: the chat adds its own."""
         try:
-            from dialogue.generation.base import GenerationRequest
-            from dialogue.generation.cleaning import clean_for_voice
+            from dialogue.generation.cleaning import clean_sentences
+            from dialogue.generation.compose import small_talk
 
             generator = self._generator()
             if progress is not None:
                 progress(Say("chat.progressive"))
-            request = GenerationRequest.from_prompt(
+            result = small_talk(
+                generator,
                 text,
-                SMALL_TALK_SYSTEM,
-                max_new_tokens=min(30, self._config.max_new_tokens),
                 budget_s=min(SMALL_TALK_BUDGET_S, self._config.generation_budget_s),
+                max_new_tokens=min(32, self._config.max_new_tokens),
             )
-            result = generator.generate(request)
-            if not result.usable:
-                return ""
-            reply = clean_for_voice(result.text, max_sentences=1, max_chars=140, truncated=result.finish_reason == "length")
         except Exception:
             log.warning("small talk generation failed; using the templated fallback", exc_info=True)
             return ""
-        if not reply or "?" in reply or any(c.isdigit() for c in reply):
+        if not result.usable:
             return ""
-        return reply
+        statements = [s for s in clean_sentences(result.text, truncated=False) if not s.endswith("?")]
+        return statements[0] if statements and len(statements[0]) <= 160 else ""
 
     # --- memory -----------------------------------------------------------------------------
     def _remember(self, user_id: str | None, product_id: str | None = None) -> None:

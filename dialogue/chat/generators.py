@@ -258,18 +258,17 @@ def recall(ctx: ChatContext) -> list[Candidate]:
 
 
 def small_talk(ctx: ChatContext) -> list[Candidate]:
-    """A generated friendly reply to what the user said (when a generator is on), and a
-    templated question that has not been asked yet."""
+    """Small talk: a generated friendly reply to what the user said (when a generator is on
+    and nothing more specific acknowledges it), spoken before the next response; and a
+    templated question not asked yet, the filler when nothing else is left."""
     out = []
-    if ctx.utterance and not ctx.mentioned and not ctx.category:
+    chatty = ctx.utterance and not ctx.mentioned and not ctx.category and not ctx.closing
+    if chatty and ctx.chat.awaiting not in ("opinion", "interest"):
         reply = ctx.small_talk(ctx.utterance)
         key = f"gen:{_short_key(reply)}"
         if reply and ctx.fresh(key):
-            question = next((k for k in SMALL_TALK_KEYS if ctx.fresh(k)), None)
-            if question is not None:
-                out.append(Candidate("small_talk", Priority.FILLER, key,
-                                     (Say("chat.echo", {"text": reply}), Say(question)),
-                                     ChatUpdate(awaiting="interest")))
+            out.append(Candidate("small_talk", Priority.FILLER, key, (Say("chat.echo", {"text": reply}),),
+                                 prefix=True))
     for question in SMALL_TALK_KEYS:
         if ctx.fresh(question):
             out.append(Candidate("small_talk", Priority.FILLER, question, (Say(question),),
