@@ -122,30 +122,46 @@ def test_yes_and_no_without_a_question(simulator: Simulator) -> None:
     assert no.end_session
 
 
-def test_upcoming_features_say_so_honestly(simulator: Simulator, skill_config: SkillConfig) -> None:
-    handlers = builder.request_handlers(build_services(skill_config))
-    upcoming = [h for h in handlers if isinstance(h, UpcomingFeatureHandler)]
-    samples = {
-        intents.PRODUCT_QUESTION: "is the paperwhite any good for reading at night",
-        intents.REVIEW_SUMMARY: "what do people say about the echo dot",
-        intents.CHAT: "let's chat",
-        intents.LEAVE_REVIEW: "leave a review",
-        intents.SEND_MESSAGE: "send a message",
-        intents.READ_MESSAGES: "read my messages",
-        intents.ADD_FRIEND: "add a friend",
-        intents.SHARE_FRIEND_CODE: "what is my friend code",
-        intents.SET_NAME: "call me alice",
-        intents.ASK_COMMUNITY: "ask the community",
-        intents.ANSWER_QUESTIONS: "answer questions",
-        intents.POLL: "what polls are open",
-        intents.DELETE_MY_DATA: "delete my data",
-    }
+UPCOMING = {
+    intents.PRODUCT_QUESTION: ("products", "is the paperwhite any good for reading at night"),
+    intents.REVIEW_SUMMARY: ("summaries", "what do people say about the echo dot"),
+    intents.CHAT: ("chat", "let's chat"),
+    intents.LEAVE_REVIEW: ("reviews", "leave a review"),
+    intents.SEND_MESSAGE: ("messages", "send a message"),
+    intents.READ_MESSAGES: ("messages", "read my messages"),
+    intents.ADD_FRIEND: ("friends", "add a friend"),
+    intents.SHARE_FRIEND_CODE: ("friends", "what is my friend code"),
+    intents.SET_NAME: ("profile", "call me alice"),
+    intents.ASK_COMMUNITY: ("community", "ask the community"),
+    intents.ANSWER_QUESTIONS: ("community", "answer questions"),
+    intents.POLL: ("polls", "what polls are open"),
+    intents.DELETE_MY_DATA: ("privacy", "delete my data"),
+}
+
+
+def test_interim_handlers_say_so_honestly_and_can_fulfill_says_no(
+    skill_config: SkillConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before a feature lands, its intent gets an honest "not ready yet" and an offer, and
+    CanFulfillIntentRequest answers NO for it."""
+    monkeypatch.setattr(
+        builder, "feature_handlers",
+        lambda services: [UpcomingFeatureHandler(intent, family) for intent, (family, _) in UPCOMING.items()],
+    )
+    monkeypatch.setattr(builder, "followup_groups", lambda services: [])
+    monkeypatch.setattr(builder, "launch_announcers", lambda services: [])
+    services = build_services(skill_config)
+    handlers = builder.request_handlers(services)
+    assert builder.live_intents(builder.feature_handlers(services)).isdisjoint(UPCOMING)
+    simulator = Simulator(builder.create_skill(services), *_model_and_caller(skill_config))
     simulator.say("open shop talk")
-    for handler in upcoming:
-        turn = simulator.say(samples[handler.intent])
-        assert turn.intent == handler.intent
-        assert "isn't ready yet" in turn.speech or "aren't ready yet" in turn.speech
+    for intent, (_, utterance) in UPCOMING.items():
+        turn = simulator.say(utterance)
+        assert turn.intent == intent
+        assert "ready yet in this version of Shop Talk" in turn.speech, turn.speech
         assert turn.speech.endswith("?") and turn.reprompt and not turn.end_session
+    can_fulfill = next(h for h in handlers if type(h).__name__ == "CanFulfillHandler")
+    assert intents.POLL not in can_fulfill._live  # noqa: SLF001
 
 
 def test_launch_greets_a_known_user_by_name_escaped(skill_config: SkillConfig) -> None:
