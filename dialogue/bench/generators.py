@@ -139,10 +139,10 @@ class PlainTransformers:
 
     name = "plain transformers generate"
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, threads: int) -> None:
         from dialogue.generation.transformers_backend import load_cached_model
 
-        self._loaded = load_cached_model(cache_dir, SMOLLM2_135M)
+        self._loaded = load_cached_model(cache_dir, SMOLLM2_135M, threads=threads)
 
     def prompt_tokens(self, request: GenerationRequest) -> int:
         """How many tokens the chat-templated prompt has."""
@@ -352,18 +352,29 @@ def run_generator_benchmark(
     from dialogue.generation.llama_cpp_backend import LlamaCppGenerator
     from dialogue.generation.transformers_backend import TransformersGenerator
 
+    import torch
+
+    from dialogue.generation.loading import default_threads
+
     config = config or DialogueConfig.from_env()
     cache_dir = config.model_cache_dir
     bench = GeneratorBenchmark(new_tokens=new_tokens)
     request = speed_request(new_tokens)
+    threads = default_threads()
+    torch.set_num_threads(threads)  # every backend gets the same number of threads
+    bench.notes.append(
+        f"every backend ran with {threads} thread(s): the cores not busy with other jobs "
+        "when the run started (dialogue.generation.loading.default_threads; torch.set_num_threads for "
+        "both transformers rows)"
+    )
 
     print("loading models ...", file=log)
     started = time.monotonic()
-    plain = PlainTransformers(cache_dir)
+    plain = PlainTransformers(cache_dir, threads)
     plain_load = time.monotonic() - started
     bench.prompt_tokens = plain.prompt_tokens(request)
-    ours_tf = TransformersGenerator(cache_dir)
-    smol = LlamaCppGenerator(SMOLLM2_135M, cache_dir)
+    ours_tf = TransformersGenerator(cache_dir, threads=threads)
+    smol = LlamaCppGenerator(SMOLLM2_135M, cache_dir, n_threads=threads)
     contenders: list[tuple[str, str, Callable[[GenerationRequest], Generation], float]] = [
         ("plain transformers generate (baseline)", "SmolLM2-135M fp32", plain.generate, plain_load),
         ("transformers backend", "SmolLM2-135M fp32", ours_tf.generate, _timed_warm_up(ours_tf)),
@@ -372,7 +383,7 @@ def run_generator_benchmark(
     models: list[tuple[ModelSpec, Generator]] = [(SMOLLM2_135M, smol)]
     if gemma:
         try:
-            gem = LlamaCppGenerator(GEMMA3_270M, cache_dir)
+            gem = LlamaCppGenerator(GEMMA3_270M, cache_dir, n_threads=threads)
             contenders.append(("llama_cpp backend", "Gemma 3 270M Q4_K_M", gem.generate, _timed_warm_up(gem)))
             models.append((GEMMA3_270M, gem))
         except (ModelFileError, RuntimeError) as exc:

@@ -8,14 +8,13 @@ SmolLM2-135M) on a background thread.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dialogue.generation.base import Deadline, Generation, GenerationRequest
 from dialogue.generation.budget import BudgetedWorker, Progress
-from dialogue.generation.loading import LazyModel, ModelLoadError
+from dialogue.generation.loading import LazyModel, ModelLoadError, default_threads
 from dialogue.generation.models import DEFAULT_MODEL, ModelFileError, ModelSpec
 from dialogue.generation.text import strip_template_tokens
 
@@ -24,15 +23,6 @@ if TYPE_CHECKING:
 
 NAME = "llama_cpp"
 DEFAULT_CONTEXT = 1024
-
-
-def default_threads() -> int:
-    """Threads for llama.cpp: the cores available to this process, at most four."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
 
 
 class LlamaCppGenerator:
@@ -48,7 +38,8 @@ class LlamaCppGenerator:
         self.model = model
         self._cache_dir = cache_dir or Path.home() / ".shoptalk" / "models"
         self._n_ctx = n_ctx
-        self._n_threads = n_threads or default_threads()
+        self._n_threads = n_threads
+        self.threads: int | None = None  # the thread count chosen when the model loaded
         self._llama: LazyModel[Llama] = LazyModel(self._load, f"{model.title} with llama.cpp")
         self._worker = BudgetedWorker(f"llama.cpp {model.key}")
 
@@ -66,10 +57,11 @@ class LlamaCppGenerator:
                 "it compiles from source, about 12 minutes on 2 cores)"
             ) from exc
         path = self.model.gguf_path(self._cache_dir)
+        self.threads = self._n_threads or default_threads()
         return Llama(
             model_path=str(path),
             n_ctx=self._n_ctx,
-            n_threads=self._n_threads,
+            n_threads=self.threads,
             chat_format=self.model.chat_format,
             verbose=False,
         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dialogue.generation.base import Deadline, Generation, GenerationRequest
 from dialogue.generation.budget import BudgetedWorker, Progress
 from dialogue.generation.conversion import ensure_converted
-from dialogue.generation.loading import LazyModel, ModelLoadError
+from dialogue.generation.loading import LazyModel, ModelLoadError, default_threads
 from dialogue.generation.models import DEFAULT_MODEL, ModelSpec
 from dialogue.generation.text import strip_template_tokens
 
@@ -34,12 +34,19 @@ class LoadedModel:
     tokenizer: Any
 
 
-def load_cached_model(cache_dir: Path, model: ModelSpec = DEFAULT_MODEL) -> LoadedModel:
-    """Load the fp32 copy from the cache, converting the GGUF file first if needed."""
+def load_cached_model(
+    cache_dir: Path, model: ModelSpec = DEFAULT_MODEL, threads: int | None = None
+) -> LoadedModel:
+    """Load the fp32 copy from the cache, converting the GGUF file first if needed.
+
+    Sets torch's (process-wide) thread count to `threads`, by default the idle cores
+    (loading.default_threads): oversubscribed torch threads are several times slower.
+    """
     checkpoint = ensure_converted(cache_dir, model)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    torch.set_num_threads(threads or default_threads())
     lm = AutoModelForCausalLM.from_pretrained(str(checkpoint), dtype=torch.float32)
     lm.eval()
     tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
@@ -62,11 +69,13 @@ def _stop_criterion(progress: Progress) -> Any:
 class TransformersGenerator:
     """Generator backed by transformers on the cached fp32 SmolLM2-135M-Instruct."""
 
-    def __init__(self, cache_dir: Path, model: ModelSpec = DEFAULT_MODEL) -> None:
+    def __init__(
+        self, cache_dir: Path, model: ModelSpec = DEFAULT_MODEL, threads: int | None = None
+    ) -> None:
         self.model = model
         self._cache_dir = cache_dir
         self._loaded: LazyModel[LoadedModel] = LazyModel(
-            lambda: load_cached_model(cache_dir, model), f"{model.title} with transformers"
+            lambda: load_cached_model(cache_dir, model, threads), f"{model.title} with transformers"
         )
         self._worker = BudgetedWorker(f"transformers {model.key}")
 

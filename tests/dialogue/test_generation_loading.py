@@ -1,0 +1,52 @@
+"""Lazy model loading within a budget, and the thread count for local models."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from dialogue.generation import loading
+from dialogue.generation.loading import LazyModel, ModelLoadError, default_threads
+
+
+def test_a_slow_load_does_not_block_past_the_timeout_and_happens_once() -> None:
+    calls: list[int] = []
+    release = threading.Event()
+
+    def load() -> str:
+        calls.append(1)
+        release.wait(5)
+        return "model"
+
+    lazy: LazyModel[str] = LazyModel(load, "test model")
+    started = time.monotonic()
+    assert lazy.get(timeout=0.05) is None
+    assert time.monotonic() - started < 0.5
+    release.set()
+    assert lazy.get(timeout=5) == "model" and lazy.get() == "model"
+    assert len(calls) == 1 and lazy.ready
+
+
+def test_a_failed_load_is_reported_to_every_caller() -> None:
+    def load() -> str:
+        raise FileNotFoundError("weights.gguf")
+
+    lazy: LazyModel[str] = LazyModel(load, "test model")
+    for _ in range(2):
+        with pytest.raises(ModelLoadError, match="could not load test model: weights.gguf"):
+            lazy.get(timeout=5)
+
+
+@pytest.mark.parametrize(("load", "expected"), [(0.0, 2), (0.6, 1), (1.4, 1), (16.0, 1)])
+def test_threads_leave_busy_cores_alone(monkeypatch: pytest.MonkeyPatch, load: float, expected: int) -> None:
+    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(loading.os, "getloadavg", lambda: (load, load, load))
+
+    assert default_threads() == expected
+
+
+def test_threads_on_this_machine_are_between_one_and_four() -> None:
+    assert 1 <= default_threads() <= min(4, os.cpu_count() or 1)
