@@ -53,10 +53,11 @@ def rankers(fused: FusionParams | None = None) -> dict[str, FusionParams]:
 def grid() -> dict[str, FusionParams]:
     """Fusion settings compared when tuning on train/dev."""
     out: dict[str, FusionParams] = {}
-    for weight in (0.0, 0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.7, 1.0):
-        for diversify in (False, True):
-            name = f"w_lex={weight:.2f}{' div' if diversify else ''}"
-            out[name] = replace(FusionParams(), lexical_weight=weight, diversify=diversify)
+    for context in (0.0, 0.5, 1.0, 1.5):
+        for lexical in (0.0, 0.1, 0.15, 0.2, 0.3):
+            name = f"ctx={context:.1f} lex={lexical:.2f}"
+            out[name] = replace(FusionParams(), context_weight=context, lexical_weight=lexical)
+    out["default, no diversify"] = replace(FusionParams(), diversify=False)
     return out
 
 
@@ -73,8 +74,8 @@ def evaluate(
     passages = collect_passages(split.reviews, [])
     index.add_passages(passages, progress=progress)
     by_product: dict[str, list[str]] = {}
-    for p in passages:
-        by_product.setdefault(p.product_id, []).append(p.text)
+    for row in range(index.row_count):
+        by_product.setdefault(index.passage_at(row).product_id, []).append(index.window_text(row))
     reachable = sum(
         any(contains_span(t, q.spans) for t in by_product.get(q.product_id, []))
         for q in split.questions

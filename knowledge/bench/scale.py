@@ -183,7 +183,7 @@ def baseline_search(
         code = index._products.codes.get(product_id, -1)
         mask = index._products.as_array() == code
         dense, lexical = np.where(mask, dense, -np.inf), np.where(mask, lexical, 0.0)
-    fused = fuse(dense, lexical, FusionParams())
+    fused = fuse(dense, dense, lexical, FusionParams())
     return [int(i) for i in np.argsort(-fused)[:k]]
 
 

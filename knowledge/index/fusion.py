@@ -1,6 +1,7 @@
 """How dense and lexical evidence are fused into one ranking.
 
-A calibrated weighted sum: cosine similarity (already on an absolute scale) plus BM25
+A calibrated weighted sum: the cosine similarity of the query with the passage's sentence
+and with its window (the sentence with its neighbours), both on an absolute scale, plus BM25
 divided by the best BM25 score among the candidates, so a query's best lexical match counts
 `lexical_weight` whatever its raw magnitude. A Q&A passage also takes the fused score of its
 question alone when that is higher (question-to-question matching). The weights were tuned on
@@ -19,26 +20,36 @@ class FusionParams:
     """Weights of the fused score; `dense_only` / `lexical_only` give the two baselines."""
 
     dense_weight: float = 1.0
-    lexical_weight: float = 0.35
+    context_weight: float = 1.0
+    lexical_weight: float = 0.15
     q2q: bool = True  # Q&A passages take their question's score when it is higher
     candidates: int = 200  # per ranker, for unfiltered search over the whole index
     diversify: bool = True  # skip a window that overlaps an already chosen one of one review
 
     @classmethod
     def dense_only(cls) -> FusionParams:
-        return cls(dense_weight=1.0, lexical_weight=0.0, q2q=False, diversify=False)
+        return cls(
+            dense_weight=1.0, context_weight=0.0, lexical_weight=0.0, q2q=False, diversify=False
+        )
 
     @classmethod
     def lexical_only(cls) -> FusionParams:
-        return cls(dense_weight=0.0, lexical_weight=1.0, q2q=False, diversify=False)
+        return cls(
+            dense_weight=0.0, context_weight=0.0, lexical_weight=1.0, q2q=False, diversify=False
+        )
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, params: FusionParams) -> np.ndarray:
-    """Fused scores of candidates given their cosine and raw BM25 scores (same order)."""
-    if params.lexical_weight == 0.0:
-        return params.dense_weight * dense
-    top = float(lexical.max(initial=0.0))
-    normalised = lexical / top if top > 0 else np.zeros_like(lexical)
-    if params.dense_weight == 0.0:
-        return params.lexical_weight * normalised
-    return params.dense_weight * dense + params.lexical_weight * normalised
+def fuse(
+    dense: np.ndarray, context: np.ndarray, lexical: np.ndarray, params: FusionParams
+) -> np.ndarray:
+    """Fused scores of candidates from sentence cosine, window cosine and raw BM25."""
+    fused = np.zeros(len(dense), dtype=np.float64)
+    if params.dense_weight:
+        fused += params.dense_weight * dense
+    if params.context_weight:
+        fused += params.context_weight * context
+    if params.lexical_weight:
+        top = float(lexical.max(initial=0.0))
+        if top > 0:
+            fused += params.lexical_weight * (lexical / top)
+    return fused

@@ -1,9 +1,12 @@
 """Turn reviews and community Q&A into searchable passages.
 
-A long review is split into overlapping windows of a few sentences, so a hit is short enough
-to speak and precise enough to ground an answer; a question yields one passage per published
-answer (question + answer) plus one question-only passage used for question-to-question
-matching (it points at the question's best-voted answer). The product, the quality benchmark
+A long review is split into sentences: each sentence is one passage, matched on its own and
+through its neighbourhood (the index scores the sentence and the window of it with one
+neighbour on each side, and a hit shows that window), so a hit is short enough to speak,
+precise enough to ground an answer, and carries its context ("small-to-big" retrieval: one
+embedding per sentence, no second embedding per window). A short review is one passage. A
+question yields one passage per published answer (question + answer) plus one question-only
+passage used for question-to-question matching (it points at the best-voted answer). The product, the quality benchmark
 and the scale benchmark all build passages with these functions.
 """
 
@@ -15,15 +18,14 @@ from dataclasses import dataclass
 
 from knowledge.model import Question, Review, ReviewStatus
 
-ROLE_REVIEW = 0  # a sentence window of a review
+ROLE_REVIEW = 0  # a sentence of a review (or a whole short review)
 ROLE_QA = 1  # a question with one of its answers
 ROLE_QUESTION = 2  # the question alone: matched against the query, never returned itself
 
 KIND_BY_ROLE = {ROLE_REVIEW: "review", ROLE_QA: "qa", ROLE_QUESTION: "qa"}
 
-WINDOW_SENTENCES = 2  # sentences per review window
-WINDOW_STRIDE = 1  # consecutive windows share WINDOW_SENTENCES - WINDOW_STRIDE sentences
-SHORT_REVIEW_CHARS = 320  # a review this short stays one passage
+CONTEXT_SENTENCES = 1  # neighbours on each side shown with (and scored with) a sentence
+SHORT_REVIEW_CHARS = 240  # a review this short stays one passage
 MAX_SENTENCE_CHARS = 400  # longer run-on "sentences" are cut at commas / spaces
 
 # A sentence ends at . ! ? (or an ellipsis) followed by space, or runs into the next one
@@ -81,25 +83,14 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def sentence_windows(
-    text: str, size: int = WINDOW_SENTENCES, stride: int = WINDOW_STRIDE
-) -> list[str]:
-    """Overlapping windows of `size` sentences; a short text is a single window."""
+def review_units(text: str) -> list[str]:
+    """The passages of a review's text: the sentences, or the whole text when it is short."""
     text = clean(text)
     if not text:
         return []
     if len(text) <= SHORT_REVIEW_CHARS:
         return [text]
-    sentences = split_sentences(text)
-    if len(sentences) <= size:
-        return [" ".join(sentences)]
-    windows = []
-    last_start = len(sentences) - size
-    for start in range(0, last_start + 1, stride):
-        windows.append(" ".join(sentences[start : start + size]))
-    if last_start % stride:
-        windows.append(" ".join(sentences[last_start:]))
-    return windows
+    return split_sentences(text)
 
 
 def review_key(review_id: str) -> str:
@@ -117,7 +108,7 @@ def question_key(question: Question) -> str:
 
 
 def review_passages(review: Review) -> list[Passage]:
-    """Sentence-window passages of one published review (none for other statuses)."""
+    """Sentence passages of one published review, in order (none for other statuses)."""
     if review.status != ReviewStatus.PUBLISHED:
         return []
     key = review_key(review.id)
@@ -132,7 +123,7 @@ def review_passages(review: Review) -> list[Passage]:
             context=title if i == 0 else "",
             rating=review.rating,
         )
-        for i, window in enumerate(sentence_windows(review.text))
+        for i, window in enumerate(review_units(review.text))
     ]
 
 

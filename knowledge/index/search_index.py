@@ -26,8 +26,7 @@ from knowledge.index.passages import (
     ROLE_QA,
     ROLE_QUESTION,
     ROLE_REVIEW,
-    WINDOW_SENTENCES,
-    WINDOW_STRIDE,
+    CONTEXT_SENTENCES,
     Passage,
     question_key,
     question_passages,
@@ -93,6 +92,7 @@ class SearchIndex:
         self._roles = array("b")
         self._ratings = array("b")
         self._targets = array("q")
+        self._context_norms = array("f")  # |sum of the vectors of a row and its neighbours|
         self._alive = bytearray()
         self._vectors = VectorColumn(DIMENSION, vector_dtype)
         self._lexical = LexicalIndex()
@@ -212,6 +212,7 @@ class SearchIndex:
             self._to_float16()
         base = self.row_count
         self._vectors.extend(vectors)
+        self._context_norms.extend(_context_norms(passages, vectors))
         for i, p in enumerate(passages):
             row = base + i
             self._texts.append(p.text)
@@ -454,15 +455,48 @@ class SearchIndex:
                 if params.lexical_weight
                 else np.zeros(len(rows), np.float32)
             )
+            context = self._context_scores(
+                rows, dense, lambda idx: self._vectors.scores(query_vector, idx)
+            )
         else:
-            rows, dense, lexical = self._global_candidates(query, query_vector, params, alive)
+            rows, dense, lexical, all_dense = self._global_candidates(
+                query, query_vector, params, alive
+            )
             if len(rows) == 0:
                 return []
-        return self._rank(rows, dense, lexical, params, k)
+            context = self._context_scores(rows, dense, lambda idx: all_dense[idx])
+        return self._rank(rows, dense, context, lexical, params, k)
+
+    def _context_scores(
+        self,
+        rows: np.ndarray,
+        dense: np.ndarray,
+        dense_of: Callable[[np.ndarray], np.ndarray],
+    ) -> np.ndarray:
+        """Cosine of the query with each row's window (the row and its review neighbours).
+
+        The window vector is the normalised sum of its sentence vectors, so its cosine is the
+        sum of the sentences' cosines divided by the stored norm of that sum.
+        """
+        n = self.row_count
+        keys = self._keys.as_array()
+        roles = np.frombuffer(self._roles, dtype=np.int8)
+        norms = np.frombuffer(self._context_norms, dtype=np.float32)
+        total = dense.astype(np.float32).copy()
+        total[~np.isfinite(total)] = 0.0
+        is_review = roles[rows] == ROLE_REVIEW
+        for shift in range(1, CONTEXT_SENTENCES + 1):
+            for neighbour in (rows - shift, rows + shift):
+                inside = (neighbour >= 0) & (neighbour < n)
+                clipped = np.clip(neighbour, 0, n - 1)
+                same = inside & is_review & (keys[clipped] == keys[rows])
+                if same.any():
+                    total[same] += dense_of(clipped[same])
+        return total / np.maximum(norms[rows], 1e-6)
 
     def _global_candidates(
         self, query: str, query_vector: np.ndarray, params: FusionParams, alive: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         all_dense = self._vectors.scores(query_vector)
         all_dense[~alive] = -np.inf
         m = min(params.candidates, len(all_dense))
@@ -484,19 +518,20 @@ class SearchIndex:
         rows = rows[alive[rows]]
         dense = all_dense[rows]
         lexical = all_lexical[rows] if all_lexical is not None else np.zeros(len(rows), np.float32)
-        return rows, dense, lexical
+        return rows, dense, lexical, all_dense
 
     def _rank(
         self,
         rows: np.ndarray,
         dense: np.ndarray,
+        context: np.ndarray,
         lexical: np.ndarray,
         params: FusionParams,
         k: int,
     ) -> list[SearchHit]:
-        fused = fuse(dense, lexical, params).astype(np.float64)
+        fused = fuse(dense, context, lexical, params).astype(np.float64)
         roles = np.frombuffer(self._roles, dtype=np.int8)[rows]
-        best_dense = dense.astype(np.float64).copy()
+        best_dense = np.maximum(dense, context).astype(np.float64)
         question_mask = roles == ROLE_QUESTION
         if params.q2q and question_mask.any():
             position = {int(r): i for i, r in enumerate(rows)}
@@ -524,14 +559,27 @@ class SearchIndex:
     def _overlaps(self, row: int, chosen: list[int]) -> bool:
         if self._roles[row] != ROLE_REVIEW:
             return False
-        span = WINDOW_SENTENCES // WINDOW_STRIDE
+        span = 2 * CONTEXT_SENTENCES  # windows this close share a sentence
         key = self._keys.code_at(row)
-        return any(abs(row - c) < span and self._keys.code_at(c) == key for c in chosen)
+        return any(abs(row - c) <= span and self._keys.code_at(c) == key for c in chosen)
+
+    def window_text(self, row: int) -> str:
+        """What a hit shows: a review sentence with its neighbours, or the passage itself."""
+        if self._roles[row] != ROLE_REVIEW:
+            return self._texts[row]
+        key = self._keys.code_at(row)
+        lo = hi = row
+        for _ in range(CONTEXT_SENTENCES):
+            if lo > 0 and self._keys.code_at(lo - 1) == key and self._roles[lo - 1] == ROLE_REVIEW:
+                lo -= 1
+            if hi + 1 < self.row_count and self._keys.code_at(hi + 1) == key:
+                hi += 1
+        return " ".join(self._texts[r] for r in range(lo, hi + 1))
 
     def _hit(self, row: int, score: float, dense: float) -> SearchHit:
         role = self._roles[row]
         return SearchHit(
-            text=self._texts[row],
+            text=self.window_text(row),
             kind=KIND_BY_ROLE[role],
             product_id=self._products[row],
             score=score,
@@ -560,6 +608,22 @@ class SearchIndex:
             + len(self._alive),
             "row_maps": row_maps,
         }
+
+
+def _context_norms(passages: Sequence[Passage], vectors: np.ndarray) -> np.ndarray:
+    """Per row, the norm of the summed vectors of the row and its same-review neighbours."""
+    v = np.asarray(vectors, dtype=np.float32)
+    total = v.copy()
+    n = len(passages)
+    for shift in range(1, CONTEXT_SENTENCES + 1):
+        for i in range(n):
+            p = passages[i]
+            if p.role != ROLE_REVIEW:
+                continue
+            for j in (i - shift, i + shift):
+                if 0 <= j < n and passages[j].source_key == p.source_key:
+                    total[i] += v[j]
+    return np.linalg.norm(total, axis=1).astype(np.float32)
 
 
 def _source_token(p: Passage) -> str:

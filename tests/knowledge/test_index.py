@@ -133,12 +133,18 @@ def test_product_filter_excludes_other_products(index: SearchIndex) -> None:
     assert index.search("anything", product_id="no-such-product") == []
 
 
-def test_long_review_is_split_into_windows(index: SearchIndex) -> None:
+def test_long_review_is_split_into_sentences_shown_with_their_neighbours(
+    index: SearchIndex,
+) -> None:
+    full = next(r.text for r in REVIEWS if r.id == "r-battery")
     hits = index.search("does the case fit", product_id="kindle", k=5)
-    battery_windows = [h for h in hits if h.source_id == "r-battery"]
-    assert len(battery_windows) >= 2
-    assert all(len(h.text) < 260 for h in battery_windows)
-    assert "case" in hits[0].text
+    assert "The case I bought separately fits snugly" in hits[0].text
+    # the hit is the matching sentence with one neighbour on each side, not the whole review
+    assert hits[0].text.count(". ") <= 3
+    assert hits[0].text != full and hits[0].text in full
+    battery = [h for h in hits if h.source_id == "r-battery"]
+    assert len(battery) >= 2
+    assert len({h.text for h in battery}) == len(battery)
 
 
 def test_incremental_add_is_searchable_at_once_and_survives_reopen(
