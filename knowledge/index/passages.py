@@ -93,6 +93,19 @@ def review_units(text: str) -> list[str]:
     return split_sentences(text)
 
 
+def sentence_windows(text: str, context: int = CONTEXT_SENTENCES) -> list[str]:
+    """The texts hits show for a review: each sentence with `context` neighbours each side.
+
+    A short review is a single window. Dialogue calibration scores reviews the same way.
+    """
+    units = review_units(text)
+    if len(units) <= 1:
+        return units
+    return [
+        " ".join(units[max(0, i - context) : i + context + 1]) for i in range(len(units))
+    ]
+
+
 def review_key(review_id: str) -> str:
     """The source key of a review (its text never changes once stored)."""
     return f"r\t{review_id}"
