@@ -227,3 +227,27 @@ def test_skill_package_needs_exactly_one_https_endpoint(tmp_path: Path) -> None:
     arn = "arn:aws:lambda:us-east-1:123456789012:function:shoptalk"
     build_package(tmp_path / "p", lambda_arn=arn)
     assert json.loads((tmp_path / "p" / "skill.json").read_text())["manifest"]["apis"]["custom"]["endpoint"] == {"uri": arn}
+
+
+def test_products_command_reads_the_store(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from knowledge.config import KnowledgeConfig
+    from knowledge.model import Product
+    from knowledge.store import open_store
+
+    store = open_store(KnowledgeConfig(data_dir=tmp_path / "data"))
+    store.put_products([Product(id="new-gadget", name="New Gadget", aliases=("the gadget",))])
+    store.close()
+    models = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, models)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "model", "products", "--from-store", "--data-dir", str(tmp_path / "data"),
+         "--models-dir", str(models)],
+        capture_output=True, text=True, cwd=MODELS_DIR.parent, check=True,
+    )
+    assert "en-GB: PRODUCT has 21 values" in result.stdout
+    for locale in LOCALES:
+        values = next(t for t in language_model(load_model(models / f"{locale}.json"))["types"] if t["name"] == "PRODUCT")["values"]
+        assert {"id": "new-gadget", "name": {"value": "New Gadget", "synonyms": ["the gadget"]}} in values
