@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.config import KnowledgeConfig
 from knowledge.store import open_store
 from skill.app import build_skill
 from skill.config import SkillConfig
