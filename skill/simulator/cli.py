@@ -45,11 +45,16 @@ def run(args: argparse.Namespace, config: SkillConfig, stdin: TextIO = sys.stdin
     interactive = stdin.isatty() and not args.json
     if interactive:
         stdout.write('ShopTalk simulator. Say "open shop talk" to start; Ctrl-D to quit.\n')
+    if interactive:
+        import readline  # noqa: F401 - line editing and history for input()
     while True:
         if interactive:
-            stdout.write(_PROMPT)
-            stdout.flush()
-        line = stdin.readline()
+            try:
+                line = input(_PROMPT) + "\n"
+            except EOFError:
+                break
+        else:
+            line = stdin.readline()
         if not line:
             break
         utterance = line.strip()
