@@ -327,3 +327,40 @@ def test_unknown_locale_is_a_clear_error(tmp_path: Path) -> None:
         text=True, cwd=PROJECT_ROOT, env=env, timeout=120,
     )
     assert result.returncode == 2 and "no interaction model for locale 'fr-FR'" in result.stderr
+
+
+def test_chat_command_prompts_when_stdin_is_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import select
+    import time
+
+    env = {"SHOPTALK_DATA_DIR": str(tmp_path / "data"), "SHOPTALK_WARM_UP": "0", "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path), "TERM": "dumb"}
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "skill", "chat"], stdin=slave, stdout=slave, stderr=slave,
+                               cwd=PROJECT_ROOT, env=env, close_fds=True)
+    os.close(slave)
+    output = b""
+
+    def read_until(marker: bytes, timeout: float = 60) -> None:
+        nonlocal output
+        deadline = time.monotonic() + timeout
+        while marker not in output and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                output += os.read(master, 4096)
+        assert marker in output, output.decode(errors="replace")
+
+    try:
+        read_until(b"you> ")
+        os.write(master, b"open shop talk\n")
+        read_until(b"alexa> Welcome to Shop Talk!")
+        os.write(master, b"stop\n")
+        read_until(b"(session ended)")
+        os.write(master, b"\x04")  # Ctrl-D
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
