@@ -13,8 +13,8 @@ from dialogue.reply import ElicitSlot, Reply, Say
 from dialogue.social.codes import parse_friend_code
 from dialogue.social.context import Clock, SocialTurn, ask, data_of, pending, say
 from dialogue.social.profiles import NameProblem, Profiles, clean_name
-from knowledge.model import Friendship, FriendshipStatus, User
 from dialogue.state import Pending
+from knowledge.model import Friendship, FriendshipStatus, User
 from knowledge.store.base import Store
 
 ACCEPT_FRIEND = "accept_friend"  # pending action: data {"requester": user id}
