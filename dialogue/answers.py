@@ -102,6 +102,8 @@ def quote_from(question: str, passage: str, max_chars: int = MAX_QUOTE_CHARS) ->
     for neighbour in (best + 1, best - 1):
         if 0 <= neighbour < len(sentences) and len(chosen) < MAX_QUOTE_SENTENCES:
             extra = tidy_for_voice(sentences[neighbour])
+            if extra in chosen:
+                continue  # reviews sometimes repeat a sentence word for word
             if scores[neighbour] > 0 and len(" ".join(chosen)) + len(extra) + 1 <= max_chars:
                 chosen = [extra, *chosen] if neighbour < best else [*chosen, extra]
     text = " ".join(c for c in chosen if c)

@@ -255,6 +255,12 @@ class ProductLinker:
         ids = [er_id] if isinstance(er_id, str) else list(er_id or ())
         known = [catalog.by_id[i] for i in dict.fromkeys(ids) if i in catalog.by_id]
         if len(known) == 1:
+            # the interaction model's slot values may predate an imported catalog: when what
+            # was said fits another product just as well, ask rather than trust ER alone
+            if spoken and normalise(spoken) not in PRONOUNS and normalise(spoken):
+                heard = self._match(normalise(spoken), catalog)
+                if heard.kind is LinkKind.AMBIGUOUS and known[0] in heard.candidates:
+                    return heard
             return LinkResult(LinkKind.LINKED, (known[0],), 100.0, "er")
         if len(known) > 1:
             return LinkResult(LinkKind.AMBIGUOUS, tuple(known[:3]), 100.0, "er")

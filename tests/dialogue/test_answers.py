@@ -76,3 +76,8 @@ def test_tone_follows_the_star_ratings() -> None:
 def test_content_words_meet_across_word_forms() -> None:
     assert content_words("reading at night") & content_words("I read every night")
     assert not content_words("is it the one")
+
+
+def test_a_repeated_sentence_is_quoted_once() -> None:
+    passage = "The battery life is great on trips. The battery life is great on trips."
+    assert quote_from("battery life", passage) == "The battery life is great on trips."
