@@ -144,6 +144,16 @@ def fit_speech(ssml: str, limit: int = MAX_SPEECH_CHARS) -> str:
     return cut[: end + 1] if end > 0 else cut
 
 
-def render(says: Sequence[Say], locale: str) -> str:
-    """The SSML body (without `<speak>`) for `says`, within Alexa's length limit."""
-    return fit_speech(" ".join(render_one(say, locale) for say in says))
+def render(says: Sequence[Say], locale: str, limit: int = MAX_SPEECH_CHARS) -> str:
+    """The SSML body (without `<speak>`) for `says`, within Alexa's length limit.
+
+    When it is too long, the earlier parts are cut at a sentence end and the last part (the
+    question that keeps a conversation going) is kept whole when it is short."""
+    parts = [render_one(say, locale) for say in says]
+    speech = " ".join(parts)
+    if len(speech) <= limit:
+        return speech
+    last = parts[-1]
+    if len(parts) > 1 and len(last) < limit // 4:
+        return f"{fit_speech(' '.join(parts[:-1]), limit - len(last) - 1)} {last}"
+    return fit_speech(speech, limit)

@@ -161,3 +161,35 @@ def test_a_failing_directive_service_does_not_fail_the_turn(skill_config: SkillC
     response = _skill(skill_config, monkeypatch).invoke(request_envelope=_envelope("https://127.0.0.1:9", "t"), context=None)
     assert "back to the start" in response.response.output_speech.ssml
     assert response.response.should_end_session is False
+
+
+class _Long(AbstractRequestHandler):
+    intent_names = (intents.POLL,)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return request.object_type == "IntentRequest" and request.intent.name == intents.POLL
+
+    def handle(self, handler_input: HandlerInput):  # type: ignore[no-untyped-def]
+        sentence = "A reviewer said the battery lasts & lasts. " * 400
+        return respond(
+            handler_input,
+            Reply(
+                speech=(Say("launch.welcome_back", {"name": sentence}), Say("anything_else.prompt")),
+                reprompt=(Say("launch.welcome_back", {"name": sentence}),),
+            ),
+        )
+
+
+def test_long_answers_stay_within_alexas_limits(skill_config: SkillConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = builder.feature_handlers
+    monkeypatch.setattr(builder, "feature_handlers", lambda services: [_Long(), *original(services)])
+    skill = builder.create_skill(build_services(skill_config))
+    envelope = skill.invoke(request_envelope=_envelope("https://127.0.0.1:9", None), context=None)
+    document = DefaultSerializer().serialize(envelope)
+    assert len(document["response"]["outputSpeech"]["ssml"]) < 8000
+    assert len(document["response"]["reprompt"]["outputSpeech"]["ssml"]) < 8000
+    assert len(json.dumps(document)) <= 24 * 1024
+    # the long part is cut at a sentence end and the closing question survives
+    assert document["response"]["outputSpeech"]["ssml"].endswith("lasts. What would you like to do?</speak>")
+    assert document["response"]["reprompt"]["outputSpeech"]["ssml"].endswith("lasts.</speak>")

@@ -121,3 +121,10 @@ def test_strings_are_valid_ssml_fragments() -> None:
         for key, text in load_strings(locale).items():
             filled = text.replace("{", "").replace("}", "")
             ET.fromstring(f"<speak>{filled}</speak>")  # raises on a stray & or <
+
+
+def test_overlong_speech_keeps_its_closing_question() -> None:
+    long = "The battery lasts and lasts. " * 400
+    speech = render([Say("launch.welcome_back", {"name": long}), Say("launch.prompt")], "en-US")
+    assert len(speech) < 8000
+    assert speech.endswith("lasts. What would you like to talk about?")
