@@ -103,7 +103,7 @@ class Simulator:
         name = re.escape(model.invocation_name)
         self._launch = re.compile(rf"^(?:alexa )?(?:open|launch|start|begin|load|run|use) {name}$")
         self._one_shot = re.compile(
-            rf"^(?:alexa )?(?:ask|tell|open|launch|start|use) {name}(?: and| to| about| for| if| whether)? (.+)$"
+            rf"^(?:alexa )?(?:ask|tell|open|launch|start|use) {name}(?: and| to| for| if| whether)? (.+)$"
         )
 
     @classmethod

@@ -144,6 +144,9 @@ def test_one_shot_invocations(simulator: Simulator) -> None:
     assert turn.request_type == "IntentRequest" and turn.intent == intents.REVIEW_SUMMARY
     assert turn.slots == {"Product": "echo dot"}
     assert simulator.say("launch shop talk").request_type == "LaunchRequest"
+    about = simulator.say("ask shop talk about the kindle")
+    assert about.intent == intents.REVIEW_SUMMARY and about.slots == {"Product": "kindle"}
+    assert simulator.say("tell shop talk to read my messages").intent == intents.READ_MESSAGES
 
 
 def test_exit_ends_the_session_with_session_ended_request(simulator: Simulator) -> None:
