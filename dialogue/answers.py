@@ -113,6 +113,18 @@ def quote_from(question: str, passage: str, max_chars: int = MAX_QUOTE_CHARS) ->
     return text
 
 
+def opening_of(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
+    """The first one or two sentences of `text` that fit in `max_chars`, tidied for voice."""
+    chosen: list[str] = []
+    for sentence in split_sentences(text)[:MAX_QUOTE_SENTENCES]:
+        tidy = tidy_for_voice(sentence)
+        if tidy and len(" ".join([*chosen, tidy])) <= max_chars:
+            chosen.append(tidy)
+        else:
+            break
+    return " ".join(chosen) or quote_from("", text, max_chars)
+
+
 def _qa_answer(hit: SearchHit) -> str:
     """The answer part of a Q&A passage (text holds question + answer)."""
     if hit.question and hit.text.startswith(hit.question):
@@ -130,8 +142,14 @@ def evidence_from(
     for hit in sorted(hits, key=lambda h: -h.score):
         if hit.source_id in seen or hit.dense < floor:
             continue
-        passage = _qa_answer(hit) if hit.kind == "qa" else hit.text
-        quote = quote_from(question, passage)
+        if hit.kind == "qa":
+            # a community answer is short and direct: speak it from its start ("Weeks. I
+            # charge it once a month."), not only the sentence sharing the question's words
+            passage = _qa_answer(hit)
+            quote = opening_of(passage)
+        else:
+            passage = hit.text
+            quote = quote_from(question, passage)
         if not quote:
             continue
         seen.add(hit.source_id)

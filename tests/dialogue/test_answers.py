@@ -81,3 +81,10 @@ def test_content_words_meet_across_word_forms() -> None:
 def test_a_repeated_sentence_is_quoted_once() -> None:
     passage = "The battery life is great on trips. The battery life is great on trips."
     assert quote_from("battery life", passage) == "The battery life is great on trips."
+
+
+def test_a_community_answer_is_spoken_from_its_start() -> None:
+    q = "How long does the battery last?"
+    text = f"{q} Weeks. I read about an hour a day and charge every three weeks. Great device."
+    evidence = evidence_from("battery life", [hit(text, 0.8, kind="qa", rating=None, question=q)])
+    assert evidence[0].quote == "Weeks. I read about an hour a day and charge every three weeks."
