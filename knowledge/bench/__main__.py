@@ -39,9 +39,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--ingest-sample", type=int, default=2000, help="passages embedded to time ingest"
     )
     scale.add_argument("--queries", type=int, default=200, help="timed queries per setting")
-    scale.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache dir ('' to disable)"
-    )
     scale.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -91,7 +88,6 @@ def _scale(args: argparse.Namespace) -> int:
         sizes,
         ingest_sample=args.ingest_sample,
         queries=args.queries,
-        cache_dir=_cache_dir(args.cache),
         progress=not args.json,
     )
     print(json.dumps(asdict(report), indent=2) if args.json else format_report(report))

@@ -54,9 +54,21 @@ def grid() -> dict[str, FusionParams]:
     """Fusion settings compared when tuning on train/dev."""
     out: dict[str, FusionParams] = {}
     for context in (0.0, 0.5, 1.0, 1.5):
-        for lexical in (0.0, 0.1, 0.15, 0.2, 0.3):
-            name = f"ctx={context:.1f} lex={lexical:.2f}"
+        for lexical in (0.0, 0.1, 0.15, 0.2, 0.3, 0.5):
+            name = f"sum ctx={context:.1f} lex={lexical:.2f}"
             out[name] = replace(FusionParams(), context_weight=context, lexical_weight=lexical)
+    for context in (0.0, 0.5, 1.0):
+        for lexical in (0.25, 0.5, 0.75, 1.0):
+            name = f"z ctx={context:.1f} lex={lexical:.2f}"
+            out[name] = replace(
+                FusionParams(), method="z", context_weight=context, lexical_weight=lexical
+            )
+    for rrf_k in (2.0, 5.0, 10.0, 30.0):
+        for lexical in (0.5, 1.0):
+            name = f"rrf k={rrf_k:.0f} lex={lexical:.1f}"
+            out[name] = replace(
+                FusionParams(), method="rrf", rrf_k=rrf_k, lexical_weight=lexical
+            )
     out["default, no diversify"] = replace(FusionParams(), diversify=False)
     return out
 

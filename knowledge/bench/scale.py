@@ -106,9 +106,9 @@ def _rss() -> int:
 
 def measure_ingest(
     passages: Sequence[Passage], baseline_count: int
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, np.ndarray]:
     """Passages/s through add_passages in batches (wall and per CPU-second of this process),
-    and one passage at a time (baseline, wall)."""
+    one passage at a time (baseline, wall), and the vectors the batched run computed."""
     from knowledge.index.embedder import load_embedder
 
     load_embedder()  # model loading is a one-off per process, not ingest
@@ -123,7 +123,7 @@ def measure_ingest(
     for p in subset:
         naive.add_passages([p])
     one_by_one = len(subset) / (time.perf_counter() - start)
-    return batched, per_cpu_second, one_by_one
+    return batched, per_cpu_second, one_by_one, index.vectors_matrix().astype(np.float32)
 
 
 def build_scaled(
@@ -175,9 +175,8 @@ def build_scaled(
 def baseline_search(
     index: SearchIndex, query: str, vector: np.ndarray, product_id: str | None, k: int
 ) -> list[int]:
-    """Brute force: score every row (float32), mask by product, fuse, full sort."""
-    matrix = index.vectors_matrix()
-    dense = matrix.astype(np.float32) @ vector if matrix.dtype != np.float32 else matrix @ vector
+    """Brute force: score every row, mask by product, fuse, full sort (no product rows)."""
+    dense = index._vectors.scores(vector)
     lexical = index.lexical().scores(query)
     if product_id is not None:
         code = index._products.codes.get(product_id, -1)
@@ -215,7 +214,6 @@ def run_scale(
     sizes: Sequence[int],
     ingest_sample: int = 2000,
     queries: int = 200,
-    cache_dir: Path | None = None,
     progress: bool = True,
 ) -> ScaleReport:
     """Measure everything for each size; see the module docstring for how rows are made."""
@@ -231,8 +229,9 @@ def run_scale(
     rng = random.Random(SEED)
     sample = rng.sample(base, min(ingest_sample, len(base)))
     say(f"timing ingest of {len(sample)} sampled passages (embedding included)")
-    batched, per_cpu, naive = measure_ingest(sample, baseline_count=min(200, len(sample)))
-    pool = np.asarray(_embed_pool(sample, cache_dir), dtype=np.float32)
+    batched, per_cpu, naive, pool = measure_ingest(
+        sample, baseline_count=min(200, len(sample))
+    )
 
     query_texts = [q.text for q in questions]
     rng.shuffle(query_texts)
@@ -298,16 +297,6 @@ def run_scale(
         sizes=tuple(reports),
         cpu_count=os.cpu_count() or 0,
     )
-
-
-def _embed_pool(sample: Sequence[Passage], cache_dir: Path | None) -> np.ndarray:
-    from knowledge.bench.cache import CachedEmbedder
-    from knowledge.index.embedder import embed
-
-    cached = CachedEmbedder(embed, cache_dir)
-    vectors = cached([p.index_text for p in sample])
-    cached.save()
-    return vectors
 
 
 def format_report(report: ScaleReport) -> str:

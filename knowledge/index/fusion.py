@@ -22,6 +22,8 @@ class FusionParams:
     dense_weight: float = 1.0
     context_weight: float = 1.0
     lexical_weight: float = 0.15
+    method: str = "sum"  # "sum": weighted scores; "z": weighted z-scores; "rrf": reciprocal ranks
+    rrf_k: float = 10.0
     q2q: bool = True  # Q&A passages take their question's score when it is higher
     candidates: int = 200  # per ranker, for unfiltered search over the whole index
     diversify: bool = True  # skip a window that overlaps an already chosen one of one review
@@ -43,13 +45,38 @@ def fuse(
     dense: np.ndarray, context: np.ndarray, lexical: np.ndarray, params: FusionParams
 ) -> np.ndarray:
     """Fused scores of candidates from sentence cosine, window cosine and raw BM25."""
+    features = (
+        (params.dense_weight, np.asarray(dense, dtype=np.float64)),
+        (params.context_weight, np.asarray(context, dtype=np.float64)),
+        (params.lexical_weight, _max_normalised(np.asarray(lexical, dtype=np.float64))),
+    )
     fused = np.zeros(len(dense), dtype=np.float64)
-    if params.dense_weight:
-        fused += params.dense_weight * dense
-    if params.context_weight:
-        fused += params.context_weight * context
-    if params.lexical_weight:
-        top = float(lexical.max(initial=0.0))
-        if top > 0:
-            fused += params.lexical_weight * (lexical / top)
+    for weight, values in features:
+        if not weight:
+            continue
+        if params.method == "z":
+            values = _z(values)
+        elif params.method == "rrf":
+            values = _reciprocal_ranks(values, params.rrf_k)
+        fused += weight * values
     return fused
+
+
+def _max_normalised(values: np.ndarray) -> np.ndarray:
+    top = float(values.max(initial=0.0))
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def _z(values: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(values)
+    if finite.sum() < 2:
+        return np.where(finite, 0.0, values)
+    mean, std = values[finite].mean(), values[finite].std()
+    return np.where(finite, (values - mean) / (std + 1e-6), values)
+
+
+def _reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.arange(1, len(values) + 1)
+    return 1.0 / (k + ranks)

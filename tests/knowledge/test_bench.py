@@ -108,7 +108,7 @@ def test_scale_command_on_a_small_sample(
     code = main(
         [
             "scale", "--data", str(shared_data), "--sizes", "3000", "--ingest-sample", "40",
-            "--queries", "5", "--cache", str(tmp_path / "cache"), "--json",
+            "--queries", "5", "--json",
         ]
     )
     assert code == 0
