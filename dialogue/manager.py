@@ -9,8 +9,8 @@ zero-argument callables so models load on first use only (skill.app builds this 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from dialogue.answers import (
@@ -18,16 +18,18 @@ from dialogue.answers import (
     Evidence,
     evidence_from,
     is_answerable,
+    tidy_for_voice,
     tone,
 )
 from dialogue.chat import ChatContext, chat_turn, wants_to_close
-from dialogue.chat.generators import varied_reviews, category_of
+from dialogue.chat.generators import category_of, varied_reviews
 from dialogue.config import DialogueConfig
 from dialogue.linking import ACCEPT, LinkKind, ProductLinker, normalise, product_phrase, speakable_name
 from dialogue.memory import MemoryKeeper, with_interest, with_opinion, with_product
 from dialogue.reply import ElicitSlot, Reply, Say
 from dialogue.state import ChatState, DialogueState, EvidenceCursor, Pending
-from dialogue.summaries import Summary, spoken_list, summarise
+from dialogue.summaries import MAX_QUOTE_CHARS, Summary, sentence_polarity, spoken_list, summarise
+from knowledge.index.passages import split_sentences
 from knowledge.model import Product
 from knowledge.store.base import Store
 
@@ -168,12 +170,14 @@ class DialogueManager:
         return self._answer(cleared, chosen, query, user_id, progress)
 
     def _closest_of(self, spoken: str, ids: list[str]) -> Product | None:
-        """Among the offered products, the one whose name shares a word with `spoken`
-        ("the second one" is not understood; "the show" is)."""
+        """Among the offered products, the one named by a word that sets it apart from the
+        others ("the show" picks the Echo Show 8 over the Echo Dot)."""
+        offered = [p for p in (self.linker.get(i) for i in ids) if p is not None]
+        names = {p.id: set(normalise(speakable_name(p)).split()) for p in offered}
+        shared = set.intersection(*names.values()) if names else set()
         words = set(normalise(spoken).split())
-        for product_id in ids:
-            product = self.linker.get(product_id)
-            if product is not None and words & set(normalise(speakable_name(product)).split()) - {"echo", "fire", "kindle"}:
+        for product in offered:
+            if words & (names[product.id] - shared):
                 return product
         return None
 
@@ -409,10 +413,6 @@ class DialogueManager:
         )
 
     def _next_summary_quote(self, state: DialogueState, product: Product, cursor: EvidenceCursor) -> Reply:
-        from dialogue.answers import tidy_for_voice
-        from dialogue.summaries import MAX_QUOTE_CHARS, sentence_polarity
-        from knowledge.index.passages import split_sentences
-
         summary = self.summary_of(product)
         reviews = varied_reviews(self._store.reviews_for(product.id))
         quotes = []

@@ -19,7 +19,7 @@ from dialogue.linking import product_phrase
 from dialogue.reply import Say
 from dialogue.summaries import sentence_polarity, spoken_list
 from knowledge.index.passages import split_sentences
-from knowledge.model import Product
+from knowledge.model import Product, Review
 
 # category id -> (spoken label, words that mention it)
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -143,11 +143,11 @@ def _continue_priority(ctx: ChatContext, product: Product) -> Priority:
     return Priority.CONTINUE if depth < TOPIC_DEPTH else Priority.FILLER
 
 
-def varied_reviews(reviews: Sequence) -> list:
+def varied_reviews(reviews: Sequence[Review]) -> list[Review]:
     """Reviews in an order that alternates happy and unhappy voices (deterministic)."""
     happy = [r for r in reviews if r.rating >= 4]
     other = [r for r in reviews if r.rating < 4]
-    out = []
+    out: list[Review] = []
     for i in range(max(len(happy), len(other))):
         out.extend(x[i] for x in (happy, other) if i < len(x))
     return out
