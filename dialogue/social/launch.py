@@ -1,5 +1,6 @@
 """What the skill announces when a user opens it: pending friend requests (asking whether to
-accept), unread messages, answers to their questions, and polls that closed with a winner.
+accept), unread messages, answers to their questions, a new poll to vote in, and polls that
+closed with a winner.
 
 Answers and poll results are announced once per user: what was announced is remembered in
 the user's memory (`extra`), which "delete my data" erases with everything else.
@@ -97,6 +98,15 @@ class Launch:
                                   question=result.poll.question.rstrip("?") + "?",
                                   option=result.winner.option.text))
             heard_polls.add(result.poll.id)
+            break
+
+        now = self._clock()
+        for poll in self._polls.active(now):
+            key = f"open:{poll.id}"
+            if key in heard_polls or any(v.user_id == me.id for v in self._store.votes_for(poll.id)):
+                continue
+            speech.append(say("launch.poll_open", question=poll.question.rstrip("?") + "?"))
+            heard_polls.add(key)
             break
 
         remembered = {

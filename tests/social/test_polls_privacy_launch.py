@@ -164,3 +164,15 @@ def test_retried_vote_and_friend_request_write_once(
     first = store.friendships_to(dave_id)
     erin(lambda t: social.friends.add_by_code(t, code), request_id="req-friend")
     assert store.friendships_to(dave_id) == first and len(first) == 1
+
+
+def test_a_new_poll_is_mentioned_once_until_voted(talk: Callable[[str], Talk], social: SocialService, store: Store) -> None:
+    store.put_poll(ALBUMS)
+    dave, erin = talk("dave"), talk("erin")
+    social.profiles.ensure(dave.user_hash, social.messages._clock())  # noqa: SLF001
+    news = social.launch.news(dave.turn())
+    assert [s.key for s in news.speech] == ["social.launch.poll_open"]
+    assert news.speech[0].params["question"] == "Which album should be on sale for a day?"
+    assert social.launch.news(dave.turn()).speech == ()
+    erin(lambda t: social.polls.vote(t, "blue"))
+    assert social.launch.news(erin.turn()).speech == ()
