@@ -36,14 +36,24 @@ from dialogue.config import DialogueConfig
 from dialogue.generation.base import Generation, GenerationRequest, Generator
 from dialogue.generation.grounding import Embed, ground
 from dialogue.generation.models import GEMMA3_270M, SMOLLM2_135M, ModelFileError, ModelSpec
-from dialogue.generation.prompts import answer_request
+from dialogue.generation.prompts import MAX_PASSAGES, PASSAGE_CHARS, answer_request, trim_passage
 from dialogue.generation.text import split_sentences
 
-SPEED_QUESTION = "What do customers say about the reading experience and the battery?"
+SPEED_QUESTIONS = (
+    "What do customers say about the reading experience and the battery?",
+    "Is it good for reading at night?",
+    "How long does the battery last?",
+    "Is the screen easy to read?",
+    "Is it worth buying?",
+    "What do people dislike about it?",
+)
 SPEED_PASSAGES = (
     "I read every night in bed and the warm light is easy on the eyes; no glare at all.",
     "Battery life is excellent, I charge it maybe once every three weeks with an hour a day.",
     "The page turns are quick and the screen is crisp, although the case is sold separately.",
+    "It is light enough to hold with one hand for hours, and it survived a drop onto tiles.",
+    "Setup took five minutes; my whole library synced and the store is easy to browse.",
+    "The ads on the lock screen annoyed me, so I paid to remove them after the first week.",
 )
 NO_LIMIT_S = 600.0  # the benchmark measures speed, not the product's time budget
 DEFAULT_SUBJQA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "subjqa" / "dev.csv"
@@ -93,9 +103,10 @@ class GeneratorBenchmark:
     def to_markdown(self) -> str:
         """The figures as Markdown tables (what BENCHMARKS.md quotes)."""
         lines = [
-            f"Speed: same grounded-answer prompt ({self.prompt_tokens} prompt tokens), greedy, "
-            f"up to {self.new_tokens} new tokens, median of the runs, end-to-end (prompt "
-            "processing included), warm process.",
+            f"Speed: the product's grounded-answer prompt (median {self.prompt_tokens} prompt "
+            f"tokens; round i uses prompt variant i for every backend), greedy, up to "
+            f"{self.new_tokens} new tokens, median of the runs, end-to-end (prompt processing "
+            "included), warm process.",
             "",
             "| backend | model | runs | new tokens | latency (s) | tokens/s | vs plain transformers | load (s) |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -108,7 +119,9 @@ class GeneratorBenchmark:
         if self.quality:
             lines += [
                 "",
-                "Grounded-answer quality on SubjQA dev (top-3 BM25 passages of the item's reviews):",
+                "Grounded-answer quality on SubjQA dev (answerable questions in file order; "
+                f"evidence: the best {MAX_PASSAGES} BM25 passages of the item's reviews, trimmed "
+                f"to {PASSAGE_CHARS} characters, in the prompt and in the grounding check):",
                 "",
                 "| model | questions | sentences | survive (lexical) | survive (lexical + MiniLM) "
                 "| answers with a grounded sentence | survive vs another item's evidence | "
@@ -125,11 +138,21 @@ class GeneratorBenchmark:
         return "\n".join(lines)
 
 
-def speed_request(new_tokens: int) -> GenerationRequest:
-    """The one prompt every backend generates from: the product's grounded-answer prompt,
-    plain greedy decoding (no repetition penalty, which the baseline does not apply either)."""
+def speed_request(new_tokens: int, variant: int = 0) -> GenerationRequest:
+    """The product's grounded-answer prompt, in one of six variants, with plain greedy decoding.
+
+    Every backend gets the same variant in a round. The variants start with different
+    passages, so llama.cpp cannot reuse the previous prompt from its cache beyond the shared
+    system prompt (which it also reuses in the product); transformers processes the whole
+    prompt every time. No repetition penalty: the baseline does not apply one either.
+    """
+    first = variant % len(SPEED_PASSAGES)
+    passages = [SPEED_PASSAGES[(first + k) % len(SPEED_PASSAGES)] for k in range(3)]
     request = answer_request(
-        SPEED_QUESTION, SPEED_PASSAGES, max_new_tokens=new_tokens, budget_s=NO_LIMIT_S
+        SPEED_QUESTIONS[variant % len(SPEED_QUESTIONS)],
+        passages,
+        max_new_tokens=new_tokens,
+        budget_s=NO_LIMIT_S,
     )
     return dataclasses.replace(request, repetition_penalty=1.0)
 
@@ -185,16 +208,19 @@ def _median(values: Sequence[float]) -> float:
 
 def measure_speed(
     contenders: Sequence[tuple[str, str, Callable[[GenerationRequest], Generation], float]],
-    request: GenerationRequest,
+    requests: Sequence[GenerationRequest],
     runs: int,
     log: TextIO,
 ) -> list[SpeedResult]:
-    """Warm each contender once, then `runs` round-robin rounds; medians per contender."""
+    """Warm each contender on requests[0], then `runs` round-robin rounds, round i on
+    requests[1 + i % (len - 1)] for every contender; medians per contender."""
     samples: dict[str, list[Generation]] = {name: [] for name, _, _, _ in contenders}
     for name, _, generate, _ in contenders:
-        warm = generate(request)
+        warm = generate(requests[0])
         print(f"  warm-up {name}: {warm.tokens} tokens in {warm.elapsed_s:.2f} s: {warm.text[:70]!r}", file=log)
+    timed = list(requests[1:]) or list(requests)
     for round_index in range(runs):
+        request = timed[round_index % len(timed)]
         for name, _, generate, _ in contenders:
             result = generate(request)
             if result.error or result.timed_out:
@@ -293,19 +319,21 @@ def measure_quality(
     for index, case in enumerate(cases):
         request = answer_request(case.question, case.passages, budget_s=NO_LIMIT_S)
         result = generator.generate(request)
+        evidence = [trim_passage(p) for p in case.passages[:MAX_PASSAGES]]
         latencies.append(result.elapsed_s)
         tokens.append(result.tokens)
         timeouts += int(result.timed_out)
         truncated = result.finish_reason == "length"
-        lexical = ground(result.text, case.passages, truncated=truncated)
-        semantic = ground(result.text, case.passages, embed=embed, truncated=truncated) if embed else lexical
+        lexical = ground(result.text, evidence, truncated=truncated)
+        semantic = ground(result.text, evidence, embed=embed, truncated=truncated) if embed else lexical
         other = next((c for c in cases[index + 1 :] + cases[:index] if c.item_id != case.item_id), None)
         checked += len(lexical.checks)
         kept_lexical += len(lexical.kept)
         kept_semantic += len(semantic.kept)
         usable += int(semantic.grounded)
         if other is not None:
-            mismatch = ground(result.text, other.passages, embed=embed, truncated=truncated)
+            other_evidence = [trim_passage(p) for p in other.passages[:MAX_PASSAGES]]
+            mismatch = ground(result.text, other_evidence, embed=embed, truncated=truncated)
             mismatched_checked += len(mismatch.checks)
             mismatched_kept += len(mismatch.kept)
         if len(examples) < 3:
@@ -359,7 +387,7 @@ def run_generator_benchmark(
     config = config or DialogueConfig.from_env()
     cache_dir = config.model_cache_dir
     bench = GeneratorBenchmark(new_tokens=new_tokens)
-    request = speed_request(new_tokens)
+    requests = [speed_request(new_tokens, variant) for variant in range(len(SPEED_PASSAGES))]
     threads = default_threads()
     torch.set_num_threads(threads)  # every backend gets the same number of threads
     bench.notes.append(
@@ -372,7 +400,7 @@ def run_generator_benchmark(
     started = time.monotonic()
     plain = PlainTransformers(cache_dir, threads)
     plain_load = time.monotonic() - started
-    bench.prompt_tokens = plain.prompt_tokens(request)
+    bench.prompt_tokens = round(_median([plain.prompt_tokens(r) for r in requests]))
     ours_tf = TransformersGenerator(cache_dir, threads=threads)
     smol = LlamaCppGenerator(SMOLLM2_135M, cache_dir, n_threads=threads)
     contenders: list[tuple[str, str, Callable[[GenerationRequest], Generation], float]] = [
@@ -389,7 +417,7 @@ def run_generator_benchmark(
         except (ModelFileError, RuntimeError) as exc:
             bench.notes.append(f"Gemma 3 270M skipped: {exc}")
     print(f"speed: {runs} round-robin runs of {len(contenders)} backends", file=log)
-    bench.speed = measure_speed(contenders, request, runs, log)
+    bench.speed = measure_speed(contenders, requests, runs, log)
 
     if questions > 0:
         try:

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from dialogue.generation.base import Generation, Generator
 from dialogue.generation.cleaning import clean_sentences, join_for_voice
 from dialogue.generation.grounding import Embed, GroundedText, ground, numbers
-from dialogue.generation.prompts import answer_request, small_talk_request, trim_passage
+from dialogue.generation.prompts import (
+    MAX_PASSAGES,
+    answer_request,
+    small_talk_request,
+    trim_passage,
+)
 
 FALLBACK_TIMEOUT = "timeout"
 FALLBACK_ERROR = "error"
@@ -82,7 +87,7 @@ def grounded_answer(
         return GeneratedText("", generation, None, failure)
     if embed is None and semantic:
         embed = knowledge_embed()
-    evidence = [trim_passage(p) for p in passages[:4]]
+    evidence = [trim_passage(p) for p in passages[:MAX_PASSAGES]]
     checked = ground(
         generation.text,
         evidence,

@@ -62,6 +62,7 @@ class LlamaCppGenerator:
             model_path=str(path),
             n_ctx=self._n_ctx,
             n_threads=self.threads,
+            n_threads_batch=self.threads,  # prompt processing; llama-cpp-python defaults to all cores
             chat_format=self.model.chat_format,
             verbose=False,
         )

@@ -46,7 +46,7 @@ def test_speed_medians_and_ratio_to_the_first_contender() -> None:
     none = NoGenerator()
     results = measure_speed(
         [("a", "m", none.generate, 0.0), ("b", "m", none.generate, 0.1)],
-        speed_request(8),
+        [speed_request(8, v) for v in range(3)],
         runs=3,
         log=io.StringIO(),
     )
@@ -63,6 +63,14 @@ def test_quality_of_a_silent_generator_is_zero() -> None:
     result = measure_quality("none", NoGenerator(), cases, None, io.StringIO())
 
     assert result.questions == 2 and result.sentences == 0 and result.answers_usable == 0.0
+
+
+def test_speed_prompt_variants_start_differently_and_decode_greedily() -> None:
+    requests = [speed_request(40, v) for v in range(6)]
+    firsts = {r.messages[-1].content.split("\n- ")[1] for r in requests}
+
+    assert len(firsts) == 6
+    assert all(r.greedy and r.repetition_penalty == 1.0 and r.max_new_tokens == 40 for r in requests)
 
 
 def test_report_has_both_tables() -> None:

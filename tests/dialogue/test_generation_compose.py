@@ -15,7 +15,13 @@ from dialogue.generation.compose import (
     small_talk,
 )
 from dialogue.generation.none_backend import NoGenerator
-from dialogue.generation.prompts import answer_request, small_talk_request, trim_passage
+from dialogue.generation.prompts import (
+    MAX_PASSAGES,
+    PASSAGE_CHARS,
+    answer_request,
+    small_talk_request,
+    trim_passage,
+)
 from tests.dialogue.generation_harness import converse_response, stubbed_bedrock
 
 PASSAGES = [
@@ -76,9 +82,9 @@ def test_answer_prompt_is_short_and_carries_the_evidence() -> None:
     user = request.messages[-1].content
 
     assert request.greedy and request.budget_s == 0.8 and request.max_new_tokens == 40
-    assert user.count("\n- ") == 4  # at most four passages
+    assert user.count("\n- ") == MAX_PASSAGES
     assert len(user) < 1200 and "Question: Is it good?" in user
-    assert len(trim_passage(long_passage)) <= 300
+    assert len(trim_passage(long_passage)) <= PASSAGE_CHARS
 
 
 def test_small_talk_prompt_mentions_the_topic() -> None:
