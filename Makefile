@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: chat serve test test-fast install install-dev bench clean-venv
+.PHONY: chat serve test test-fast install install-dev clean-venv \
+        bench-cold-start bench-load bench-quality bench-scale bench-dialogue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,22 @@ test: install-dev
 ## The fast tests only (no model weights, no servers that take seconds to start).
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not slow"
+
+## Benchmarks (slow; figures go to BENCHMARKS.md). Each prints its baseline from the same run.
+bench-cold-start: install
+	$(BIN)/python -m skill.bench cold-start
+
+bench-load: install
+	$(BIN)/python -m skill.bench.load
+
+bench-quality: install
+	$(BIN)/python -m knowledge.bench quality
+
+bench-scale: install
+	$(BIN)/python -m knowledge.bench scale
+
+bench-dialogue: install
+	$(BIN)/python -m dialogue.bench
 
 clean-venv:
 	rm -rf $(VENV)
