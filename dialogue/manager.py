@@ -9,6 +9,7 @@ zero-argument callables so models load on first use only (skill.app builds this 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -50,6 +51,7 @@ QUERY_SLOT = "Query"
 SEARCH_K = 8
 MAX_QUERY_CHARS = 120
 SMALL_TALK_BUDGET_S = 1.0
+MIN_GENERATION_S = 0.4  # below this, generating 40 tokens cannot finish: speak the extractive answer
 Progress = Callable[[Say], Any]
 
 
@@ -213,6 +215,7 @@ class DialogueManager:
         user_id: str | None,
         progress: Progress | None,
     ) -> Reply:
+        started = time.monotonic()
         self._remember(user_id, product_id=product.id)
         name = product_phrase(product)
         hits = self._search(query, product.id)
@@ -231,7 +234,9 @@ class DialogueManager:
             return self._no_more(focused)
         first = evidence[0]
         speech: list[Say] = []
-        generated, used_generator = self._generated_answer(product, query, evidence, progress)
+        # the generator gets what is left of the turn's budget after retrieval
+        remaining = self._config.generation_budget_s - (time.monotonic() - started)
+        generated, used_generator = self._generated_answer(product, query, evidence, progress, remaining)
         if generated:
             speech.append(Say("answers.generated", {"text": generated}))
         else:
@@ -259,12 +264,18 @@ class DialogueManager:
         return Say("answers.quote", {"quote": evidence.quote})
 
     def _generated_answer(
-        self, product: Product, query: str, evidence: tuple[Evidence, ...], progress: Progress | None
+        self,
+        product: Product,
+        query: str,
+        evidence: tuple[Evidence, ...],
+        progress: Progress | None,
+        budget_s: float,
     ) -> tuple[str, bool]:
         """A generated answer kept only where the evidence supports it (the generation
         package's grounded_answer), or "" so the extractive answer is spoken. The second
-        value says whether the generator ran (the turn then deserves a progressive response)."""
-        if self._config.generator == "none":
+        value says whether the generator ran (the turn then deserves a progressive response).
+        With less than MIN_GENERATION_S of the turn's budget left, it does not run at all."""
+        if self._config.generator == "none" or budget_s < MIN_GENERATION_S:
             return "", False
         try:
             from dialogue.generation.compose import grounded_answer
@@ -276,7 +287,7 @@ class DialogueManager:
                 generator,
                 f"{query} ({speakable_name(product)})",
                 [e.passage for e in evidence[:3]],
-                budget_s=self._config.generation_budget_s,
+                budget_s=budget_s,
                 max_new_tokens=self._config.max_new_tokens,
             )
         except Exception:  # the generator is an optional nicety: the extractive answer stands

@@ -89,7 +89,7 @@ def test_generator_turns_announce_themselves_with_a_progressive_response(demo_st
     from knowledge.config import KnowledgeConfig
     from knowledge.index import open_index
 
-    config = DialogueConfig(generator="llama_cpp")
+    config = DialogueConfig(generator="llama_cpp", generation_budget_s=8.0)  # room even on a busy machine
     generator = build_generator(config)
     index = open_index(demo_store, KnowledgeConfig(data_dir=demo_dir))
     manager = DialogueManager(demo_store, lambda: index, lambda: generator, config)
