@@ -38,11 +38,14 @@ def run(args: argparse.Namespace, config: SkillConfig, stdin: TextIO = sys.stdin
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if config.warm_up:
+    interactive = stdin.isatty() and not args.json
+    warm_up = None
+    if config.warm_up and interactive:
         from skill.app import services_for
 
-        services_for(config).warm_up()  # index and generator load while the user talks
-    interactive = stdin.isatty() and not args.json
+        # A person listens to the welcome before asking, so the index and generator load
+        # meanwhile. A piped script gains nothing from it and would wait for it at exit.
+        warm_up = services_for(config).warm_up()
     if interactive:
         stdout.write('ShopTalk simulator. Say "open shop talk" to start; Ctrl-D to quit.\n')
     if interactive:
@@ -64,4 +67,8 @@ def run(args: argparse.Namespace, config: SkillConfig, stdin: TextIO = sys.stdin
     simulator.end()
     if interactive:
         stdout.write("\n")
+    if warm_up is not None:
+        # Exiting while the loader thread is inside torch or llama.cpp aborts the process
+        # (exit 134), so the quit waits for the warm-up to finish.
+        warm_up.join()
     return 0
