@@ -70,7 +70,10 @@ class SpeedResult:
     median_elapsed_s: float
     median_tokens_per_s: float
     load_s: float
+    median_first_token_s: float = 0.0  # prompt processing and the first token
+    median_decode_tokens_per_s: float = 0.0  # after the first token
     speedup: float = 0.0  # tokens/s relative to plain transformers generate
+    decode_speedup: float = 0.0  # decode tokens/s relative to plain transformers generate
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,16 @@ class GeneratorBenchmark:
             f"{self.new_tokens} new tokens, median of the runs, end-to-end (prompt processing "
             "included), warm process.",
             "",
-            "| backend | model | runs | new tokens | latency (s) | tokens/s | vs plain transformers | load (s) |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| backend | model | runs | new tokens | latency (s) | first token (s) | tokens/s "
+            "end-to-end | vs plain | decode tokens/s | vs plain | load (s) |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for s in self.speed:
             lines.append(
                 f"| {s.backend} | {s.model} | {s.runs} | {s.median_tokens:.0f} | "
-                f"{s.median_elapsed_s:.2f} | {s.median_tokens_per_s:.1f} | {s.speedup:.1f}x | {s.load_s:.2f} |"
+                f"{s.median_elapsed_s:.2f} | {s.median_first_token_s:.2f} | "
+                f"{s.median_tokens_per_s:.1f} | {s.speedup:.1f}x | "
+                f"{s.median_decode_tokens_per_s:.1f} | {s.decode_speedup:.1f}x | {s.load_s:.2f} |"
             )
         if self.quality:
             lines += [
@@ -179,7 +185,19 @@ class PlainTransformers:
     def generate(self, request: GenerationRequest) -> Generation:
         import torch
 
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
         started = time.monotonic()
+        first: list[float] = []
+
+        class FirstToken(StoppingCriteria):
+            """Observes when the first new token exists; never stops generation."""
+
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                if not first:
+                    first.append(time.monotonic() - started)
+                return torch.zeros((input_ids.shape[0],), dtype=torch.bool)
+
         inputs = self._loaded.tokenizer.apply_chat_template(
             [{"role": m.role, "content": m.content} for m in request.messages],
             add_generation_prompt=True,
@@ -195,11 +213,18 @@ class PlainTransformers:
                 top_p=None,
                 top_k=None,
                 pad_token_id=self._loaded.tokenizer.eos_token_id,
+                stopping_criteria=StoppingCriteriaList([FirstToken()]),
             )
         new = output[0, inputs["input_ids"].shape[1] :]
         count = int(new.shape[0]) - int(int(new[-1]) == self._loaded.tokenizer.eos_token_id)
         text = self._loaded.tokenizer.decode(new, skip_special_tokens=True)
-        return Generation(text.strip(), count, time.monotonic() - started, self.name)
+        return Generation(
+            text.strip(),
+            count,
+            time.monotonic() - started,
+            self.name,
+            first_token_s=first[0] if first else None,
+        )
 
 
 def _median(values: Sequence[float]) -> float:
@@ -239,11 +264,23 @@ def measure_speed(
                 median_elapsed_s=_median([g.elapsed_s for g in runs_of]),
                 median_tokens_per_s=_median([g.tokens_per_s for g in runs_of]),
                 load_s=load_s,
+                median_first_token_s=_median([g.first_token_s or 0.0 for g in runs_of]),
+                median_decode_tokens_per_s=_median(
+                    [g.decode_tokens_per_s or 0.0 for g in runs_of]
+                ),
             )
         )
     baseline = results[0].median_tokens_per_s or 1.0
+    decode_baseline = results[0].median_decode_tokens_per_s or 1.0
     return [
-        SpeedResult(**{**asdict(r), "speedup": r.median_tokens_per_s / baseline}) for r in results
+        SpeedResult(
+            **{
+                **asdict(r),
+                "speedup": r.median_tokens_per_s / baseline,
+                "decode_speedup": r.median_decode_tokens_per_s / decode_baseline,
+            }
+        )
+        for r in results
     ]
 
 

@@ -116,6 +116,7 @@ class Generation:
     timed_out: bool = False
     error: str | None = None
     finish_reason: str = "stop"  # "stop", "length", "timeout", "error" or "empty"
+    first_token_s: float | None = None  # seconds until the first new token (prompt processing)
 
     @property
     def usable(self) -> bool:
@@ -126,6 +127,13 @@ class Generation:
     def tokens_per_s(self) -> float:
         """Generated tokens per second of wall-clock time (0 when nothing was generated)."""
         return self.tokens / self.elapsed_s if self.elapsed_s > 0 and self.tokens else 0.0
+
+    @property
+    def decode_tokens_per_s(self) -> float | None:
+        """Tokens per second after the first one (prompt processing excluded), if known."""
+        if self.first_token_s is None or self.tokens < 2 or self.elapsed_s <= self.first_token_s:
+            return None
+        return (self.tokens - 1) / (self.elapsed_s - self.first_token_s)
 
 
 @runtime_checkable

@@ -26,10 +26,17 @@ class Progress:
     parts: list[str] = field(default_factory=list)
     tokens: int = 0
     cancel: threading.Event = field(default_factory=threading.Event)
+    first_token_s: float | None = None  # seconds from the deadline's start to the first token
 
     def add(self, piece: str, tokens: int = 1) -> None:
         """Record `tokens` new tokens whose text is `piece`."""
         self.parts.append(piece)
+        self.count(tokens)
+
+    def count(self, tokens: int = 1) -> None:
+        """Record `tokens` new tokens (text collected elsewhere), noting when the first came."""
+        if self.first_token_s is None:
+            self.first_token_s = self.deadline.elapsed()
         self.tokens += tokens
 
     @property

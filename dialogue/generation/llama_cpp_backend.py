@@ -88,7 +88,12 @@ class LlamaCppGenerator:
         text = outcome.progress.text
         finish = outcome.finish if text.strip() or outcome.timed_out else "empty"
         return self._result(
-            text, outcome.progress.tokens, deadline, timed_out=outcome.timed_out, finish=finish
+            text,
+            outcome.progress.tokens,
+            deadline,
+            timed_out=outcome.timed_out,
+            finish=finish,
+            first_token_s=outcome.progress.first_token_s,
         )
 
     def _stream(self, llama: Llama, request: GenerationRequest, progress: Progress) -> str:
@@ -139,6 +144,7 @@ class LlamaCppGenerator:
         timed_out: bool = False,
         error: str | None = None,
         finish: str = "stop",
+        first_token_s: float | None = None,
     ) -> Generation:
         return Generation(
             text=strip_template_tokens(text),
@@ -148,4 +154,5 @@ class LlamaCppGenerator:
             timed_out=timed_out,
             error=error,
             finish_reason=finish,
+            first_token_s=first_token_s,
         )
