@@ -16,6 +16,7 @@ from ask_sdk_core.utils import is_intent_name
 from dialogue.manager import MORE_EVIDENCE, PICK_PRODUCT
 from dialogue.reply import Reply
 from dialogue.state import Pending
+from knowledge.ids import stable_id
 from skill import intents
 from skill.context import Turn, turn_of
 from skill.handlers.followups import FollowUp
@@ -29,12 +30,14 @@ if TYPE_CHECKING:
 
 
 def user_id_for(services: Services, turn: Turn) -> str | None:
-    """The internal user id when the user is known, else the hashed Alexa id (a pseudonym);
-    None for requests without a user."""
+    """The internal user id (memory is kept under it), None for requests without a user.
+
+    A user without a profile yet gets the id their profile will have (the social feature's
+    `stable_id("user", hash)`), so "delete my data" erases memory kept before the profile."""
     if not turn.user_hash:
         return None
     user = services.store.user_by_alexa_hash(turn.user_hash)
-    return user.id if user is not None else turn.user_hash
+    return user.id if user is not None else stable_id("user", turn.user_hash)
 
 
 def _product_slot(turn: Turn) -> tuple[str | None, tuple[str, ...]]:

@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from knowledge.ids import stable_id
 from knowledge.store.base import Store
 from skill.context import hash_alexa_user_id
 from skill.simulator import Simulator
 
 Make = Callable[..., Simulator]
+
+
+def _user_id(name: str) -> str:
+    """The internal id of a simulated user (the id their profile has or will have)."""
+    return stable_id("user", hash_alexa_user_id(f"amzn1.ask.account.{name}"))
 
 FORTY_TURNS = [
     "let's chat",
@@ -78,7 +84,7 @@ def test_chat_remembers_interests_and_products_across_sessions(demo_simulator: M
     sim.say("let's chat about books")
     sim.say("chat about the echo buds")
     sim.say("stop")
-    memory = demo_store.get_memory(hash_alexa_user_id("amzn1.ask.account.memory-keeper"))
+    memory = demo_store.get_memory(_user_id("memory-keeper"))
     assert memory is not None
     assert "books" in memory.interests
     assert "demo-echo-buds" in memory.products_discussed
@@ -94,7 +100,7 @@ def test_an_opinion_is_remembered(demo_simulator: Make, demo_store: Store) -> No
     sim.say("chat about the echo dot")
     reply = sim.say("i love how small it is")
     assert "I'll remember what you think of the Echo Dot" in reply.speech, reply.speech
-    memory = demo_store.get_memory(hash_alexa_user_id("amzn1.ask.account.opinionated"))
+    memory = demo_store.get_memory(_user_id("opinionated"))
     assert memory is not None
     assert any("how small it is" in said for _, said in memory.opinions)
 
@@ -116,3 +122,14 @@ def test_go_home_leaves_the_chat(demo_simulator: Make) -> None:
     sim.say("let's chat about music")
     sim.say("go home")
     assert "didn't get that" in sim.say("purple monkey dishwasher").speech
+
+
+def test_delete_my_data_erases_chat_memory(demo_simulator: Make, demo_store: Store) -> None:
+    sim = demo_simulator(user="forgetful")
+    sim.say("open shop talk")
+    sim.say("let's chat about music")
+    assert demo_store.get_memory(_user_id("forgetful")) is not None
+    from knowledge.privacy import erase_user
+
+    erase_user(demo_store, _user_id("forgetful"))  # what "delete my data" runs for this user
+    assert demo_store.get_memory(_user_id("forgetful")) is None
