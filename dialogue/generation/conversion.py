@@ -16,12 +16,14 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from dialogue.generation.models import DEFAULT_MODEL, ModelSpec
 
 LOG = logging.getLogger(__name__)
 CONVERSION_STEPS = ("read GGUF", "rebuild fp32", "save model", "save tokenizer")
+STALE_AFTER_S = 600.0  # a conversion takes about 35 s; older work folders were abandoned
 
 
 def cached_checkpoint_dir(cache_dir: Path, model: ModelSpec = DEFAULT_MODEL) -> Path:
@@ -54,6 +56,7 @@ def ensure_converted(
 
     gguf = model.gguf_path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(cache_dir, target.name)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=cache_dir))
     bar = tqdm(
         total=len(CONVERSION_STEPS),
@@ -93,3 +96,14 @@ def ensure_converted(
             shutil.rmtree(work, ignore_errors=True)
     LOG.info("cached fp32 copy of %s in %s", model.title, target)
     return target
+
+
+def _remove_abandoned(cache_dir: Path, name: str) -> None:
+    """Delete work folders of conversions that died mid-way (process killed at exit)."""
+    now = time.time()
+    for folder in cache_dir.glob(f".{name}.*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_AFTER_S:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue

@@ -215,3 +215,20 @@ def test_warm_up_is_idempotent_and_name_is_the_config_name(harness: Harness) -> 
 
     assert harness.generator.name in ("none", "bedrock", "transformers", "llama_cpp")
     assert isinstance(harness.generator, Generator)
+
+
+@pytest.mark.slow
+def test_transformers_cache_is_a_plain_fp32_checkpoint(
+    transformers_generator: Generator, model_cache_dir: Path
+) -> None:
+    import json
+
+    from dialogue.generation.conversion import cached_checkpoint_dir, is_converted
+
+    folder = cached_checkpoint_dir(model_cache_dir)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+    assert is_converted(model_cache_dir)
+    assert "quantization_config" not in config  # the GGUF load marks it quantized; the copy is not
+    assert (folder / "tokenizer.json").is_file()
+    assert not list(model_cache_dir.glob(f".{folder.name}.*"))  # no work folder left behind

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,19 @@ def test_threads_leave_busy_cores_alone(monkeypatch: pytest.MonkeyPatch, load: f
 
 def test_threads_on_this_machine_are_between_one_and_four() -> None:
     assert 1 <= default_threads() <= min(4, os.cpu_count() or 1)
+
+
+def test_abandoned_conversion_folders_are_removed_and_fresh_ones_kept(tmp_path: Path) -> None:
+    from dialogue.generation.conversion import STALE_AFTER_S, _remove_abandoned
+
+    old = tmp_path / ".smollm2-135m-fp32.abc"
+    fresh = tmp_path / ".smollm2-135m-fp32.def"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "model.safetensors").write_bytes(b"partial")
+    past = time.time() - STALE_AFTER_S - 60
+    os.utime(old, (past, past))
+
+    _remove_abandoned(tmp_path, "smollm2-135m-fp32")
+
+    assert not old.exists() and fresh.exists()
