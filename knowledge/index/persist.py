@@ -5,7 +5,8 @@ Layout of `<data_dir>/index/`:
   passages.jsonl    one JSON array per row: role, product, source id, source key, text,
                     context, rating, question, target row
   vectors.f16       the rows' embeddings, float16, row-major, appended in step with passages
-  tombstones.jsonl  removals ({"key": ...} or {"product": ...}) replayed on load
+  tombstones.jsonl  removals ({"key" or "product": ..., "before": rows}) replayed on load;
+                    a removal kills only rows older than it, so a later re-add survives
   bm25/             the bm25s main index over the first `count` rows (later rows are delta)
 
 Incremental adds append to passages.jsonl and vectors.f16, so another process sees them on
@@ -82,10 +83,14 @@ class IndexJournal:
             f.flush()
             os.fsync(f.fileno())
 
-    def tombstone(self, key: str | None = None, product: str | None = None) -> None:
+    def tombstone(self, key: str | None = None, product: str | None = None, before: int = 0) -> None:
+        """Record a removal of the rows before row `before` (rows added later stay)."""
         if not self.exists():
             return
-        record = {"key": key} if key is not None else {"product": product}
+        record: dict[str, str | int | None] = (
+            {"key": key} if key is not None else {"product": product}
+        )
+        record["before"] = before
         with open(self._tombstones, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
 
@@ -150,7 +155,12 @@ class IndexJournal:
                 for p in passages[main:n]:
                     lexical.add(p.index_text)
             for record in _read_tombstones(self._tombstones):
-                index.apply_tombstone(key=record.get("key"), product=record.get("product"))
+                before = record.get("before")
+                index.apply_tombstone(
+                    key=record.get("key"),
+                    product=record.get("product"),
+                    before=int(before) if before is not None else None,
+                )
         finally:
             index._journal = journal
         return True
@@ -180,7 +190,7 @@ def _read_rows(path: Path) -> tuple[list[Passage], list[int]]:
     return passages, targets
 
 
-def _read_tombstones(path: Path) -> list[dict[str, str]]:
+def _read_tombstones(path: Path) -> list[dict[str, str | int]]:
     if not path.is_file():
         return []
     records = []

@@ -267,14 +267,10 @@ class SearchIndex:
     @_locked
     def remove_source(self, prefix: str, source_id: str) -> int:
         """Drop the passages of review ("r") or question ("q") `source_id`; returns rows."""
-        code = self._key_by_source.pop(f"{prefix}\t{source_id}", None)
+        code = self._key_by_source.get(f"{prefix}\t{source_id}")
         if code is None:
             return 0
-        key = self._keys.values[code]
-        removed = self._kill_key(code)
-        if removed and self._journal is not None:
-            self._journal.tombstone(key=key)  # type: ignore[attr-defined]
-        return removed
+        return self._remove_key_code(code)
 
     def remove_review(self, review_id: str) -> int:
         return self.remove_source("r", review_id)
@@ -288,56 +284,70 @@ class SearchIndex:
         code = self._keys.codes.get(key)
         if code is None or code not in self._rows_by_key:
             return 0
-        parts = key.split("\t")
-        token = f"{parts[0]}\t{parts[1]}"
-        if self._key_by_source.get(token) == code:
-            del self._key_by_source[token]
-        removed = self._kill_key(code)
+        return self._remove_key_code(code)
+
+    def _remove_key_code(self, code: int) -> int:
+        before = self.row_count
+        removed = self._kill_key(code, before)
         if removed and self._journal is not None:
-            self._journal.tombstone(key=key)  # type: ignore[attr-defined]
+            self._journal.tombstone(key=self._keys.values[code], before=before)  # type: ignore[attr-defined]
         return removed
 
-    def _kill_key(self, code: int) -> int:
-        rows = self._rows_by_key.pop(code, ())
+    def _kill_key(self, code: int, before: int) -> int:
+        """Kill the rows of a source key that precede row `before` (later rows are re-adds)."""
+        rows = self._rows_by_key.get(code, ())
+        keep = [r for r in rows if r >= before]
+        killed = 0
         for r in rows:
-            self._alive[r] = 0
-            self._searchable -= self._roles[r] != ROLE_QUESTION
-        self._dead += len(rows)
-        return len(rows)
+            if r < before and self._alive[r]:
+                self._alive[r] = 0
+                self._searchable -= self._roles[r] != ROLE_QUESTION
+                killed += 1
+        self._dead += killed
+        if keep:
+            self._rows_by_key[code] = keep
+        else:
+            self._rows_by_key.pop(code, None)
+            token = _token_of_key(self._keys.values[code])
+            if self._key_by_source.get(token) == code:
+                del self._key_by_source[token]
+        return killed
 
     @_locked
     def remove_product(self, product_id: str) -> int:
         """Drop every passage of a product; returns how many rows were removed."""
-        code = self._products.codes.get(product_id)
-        if code is None:
-            return 0
-        rows = self._rows_by_product.pop(code, array("q"))
-        removed = 0
-        for r in rows:
-            if self._alive[r]:
-                self._alive[r] = 0
-                removed += 1
-                self._searchable -= self._roles[r] != ROLE_QUESTION
-                key_code = self._keys.code_at(r)
-                self._rows_by_key.pop(key_code, None)
-                token = _token_of_key(self._keys.values[key_code])
-                if self._key_by_source.get(token) == key_code:
-                    del self._key_by_source[token]
-        self._dead += removed
-        if self._journal is not None:
-            self._journal.tombstone(product=product_id)  # type: ignore[attr-defined]
+        before = self.row_count
+        removed = self._kill_product(product_id, before)
+        if removed and self._journal is not None:
+            self._journal.tombstone(product=product_id, before=before)  # type: ignore[attr-defined]
         return removed
 
-    def apply_tombstone(self, key: str | None = None, product: str | None = None) -> None:
-        """Replay a persisted removal without journaling it again."""
-        journal, self._journal = self._journal, None
-        try:
-            if key is not None:
-                self.remove_key(key)
-            if product is not None:
-                self.remove_product(product)
-        finally:
-            self._journal = journal
+    def _kill_product(self, product_id: str, before: int) -> int:
+        code = self._products.codes.get(product_id)
+        if code is None or code not in self._rows_by_product:
+            return 0
+        rows = self._rows_by_product[code]
+        key_codes = {self._keys.code_at(r) for r in rows if r < before and self._alive[r]}
+        removed = sum(self._kill_key(k, before) for k in key_codes)
+        remaining = array("q", (r for r in rows if r >= before))
+        if remaining:
+            self._rows_by_product[code] = remaining
+        else:
+            del self._rows_by_product[code]
+        return removed
+
+    @_locked
+    def apply_tombstone(
+        self, key: str | None = None, product: str | None = None, before: int | None = None
+    ) -> None:
+        """Replay a persisted removal (of rows before `before`) without journaling it again."""
+        limit = self.row_count if before is None else before
+        if key is not None:
+            code = self._keys.codes.get(key)
+            if code is not None:
+                self._kill_key(code, limit)
+        if product is not None:
+            self._kill_product(product, limit)
 
     @property
     def dead_rows(self) -> int:

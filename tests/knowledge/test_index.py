@@ -230,3 +230,22 @@ def test_empty_query_and_empty_store(tmp_path: Path) -> None:
         assert index.search("anything") == []
     finally:
         empty.close()
+
+
+def test_a_product_removed_then_reimported_stays_searchable_after_reopen(
+    store: SQLiteStore, config: KnowledgeConfig, index: SearchIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.remove_product("novel")
+    index.remove_product("novel")
+    assert index.search("alien character", product_id="novel") == []
+    store.put_products([p for p in PRODUCTS if p.id == "novel"])
+    store.put_reviews([r for r in REVIEWS if r.product_id == "novel"])
+    for review in store.reviews_for("novel"):
+        index.add_review(review)
+    # the removal is replayed on open for the old rows only, so nothing is stale
+    reopened = open_index(store, config, progress=True)
+    assert "stale" not in capsys.readouterr().err
+    assert reopened.search("alien character", product_id="novel", k=1)[0].source_id == "r-plot"
+    again = open_index(store, config, progress=True)
+    assert "stale" not in capsys.readouterr().err
+    assert again.passage_count() == reopened.passage_count()
