@@ -52,6 +52,29 @@ def category_label(category: str) -> str:
     return CATEGORIES.get(category, (category or "products", ()))[0]
 
 
+_REFERRING = frozenset({"it", "its", "it's", "they", "them", "their", "this", "that", "these", "those", "one"})
+_FILLER_WORDS = frozenset(
+    """i i'm im me my a an the is was are were be been do does did not no yes yeah really very so
+    quite too bit little lot think thought guess maybe probably would could should might will
+    just kind sort of for to and but or how much more less like love hate don't didn't thing
+    stuff sure nah nope okay ok fine idea""".split()
+)
+
+
+def reads_as_opinion(utterance: str, product: Product) -> bool:
+    """Whether a free-form answer is about the product we asked about: it refers back ("I love
+    how small it is"), names the product, or says nothing but an opinion ("not really my
+    thing"); "what about rainy days" is a new topic, not an opinion."""
+    words = [w.strip(".,!?") for w in utterance.lower().split()]
+    if set(words) & _REFERRING:
+        return True
+    name_words = {w.lower() for w in product_phrase(product).split()} - {"the"}
+    if name_words & set(words):
+        return True
+    rest = [w for w in words if w and w not in _FILLER_WORDS and sentence_polarity(w) == 0]
+    return not rest
+
+
 def _short_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
@@ -73,7 +96,7 @@ def listen(ctx: ChatContext) -> list[Candidate]:
                              ChatUpdate(remember_interest=ctx.category, topic=label), prefix=True))
     elif chat.awaiting == "opinion" and ctx.topic_product is not None:
         name = _name(ctx.topic_product)
-        if ctx.utterance and not ctx.mentioned:
+        if ctx.utterance and not ctx.mentioned and reads_as_opinion(ctx.utterance, ctx.topic_product):
             out.append(Candidate("listen", Priority.ANSWER, f"ack:op:{turn}",
                                  (Say("chat.ack.opinion", {"product": name}),),
                                  ChatUpdate(remember_opinion=(ctx.topic_product.name, ctx.utterance)),
@@ -226,8 +249,7 @@ def suggest(ctx: ChatContext) -> list[Candidate]:
                                                     "rating": float(summary.average_rating),
                                                     "count": summary.review_count}),
                                Say("chat.ask.hear_more")),
-                              ChatUpdate(topic=_name(product), topic_product_id=product.id, awaiting="more",
-                                         remember_product=product.id))]
+                              ChatUpdate(topic=_name(product), topic_product_id=product.id, awaiting="more"))]
             # only one suggestion per category is considered per turn
         priority = Priority.SWITCH
     return []
@@ -250,7 +272,7 @@ def recall(ctx: ChatContext) -> list[Candidate]:
     for product_id in reversed(ctx.memory.products_discussed):
         product = by_id.get(product_id)
         key = f"recall:{product_id}"
-        if product is not None and ctx.fresh(key):
+        if product is not None and ctx.fresh(key) and not any(f":{product_id}" in k for k in ctx.state.recent):
             return [Candidate("recall", Priority.CONTINUE, key,
                               (Say("chat.recall", {"product": _name(product)}),),
                               ChatUpdate(topic=_name(product), topic_product_id=product.id, awaiting="opinion"))]
@@ -263,7 +285,12 @@ def small_talk(ctx: ChatContext) -> list[Candidate]:
     templated question not asked yet, the filler when nothing else is left."""
     out = []
     chatty = ctx.utterance and not ctx.mentioned and not ctx.category and not ctx.closing
-    if chatty and ctx.chat.awaiting not in ("opinion", "interest"):
+    answering = ctx.chat.awaiting == "interest" or (
+        ctx.chat.awaiting == "opinion"
+        and ctx.topic_product is not None
+        and reads_as_opinion(ctx.utterance, ctx.topic_product)
+    )
+    if chatty and not answering:
         reply = ctx.small_talk(ctx.utterance)
         key = f"gen:{_short_key(reply)}"
         if reply and ctx.fresh(key):

@@ -84,3 +84,15 @@ def test_categories_from_free_text() -> None:
     assert category_of("mostly jazz records") == "music"
     assert category_of("cooking at home") == "home"
     assert category_of("the weather") is None
+
+
+@pytest.mark.parametrize(
+    ("utterance", "opinion"),
+    [("how small it is", True), ("not really my thing", True), ("the echo dot is fine", True), ("great", True),
+     ("rainy days", False), ("sunny weekends", False)],
+)
+def test_free_text_reads_as_an_opinion_only_when_it_is_about_the_product(utterance: str, opinion: bool) -> None:
+    from dialogue.chat.generators import reads_as_opinion
+    from knowledge.model import Product
+
+    assert reads_as_opinion(utterance, Product("d", "Echo Dot (5th Gen)", category="devices")) is opinion
