@@ -28,6 +28,7 @@ import numpy as np
 
 from knowledge.bench.subjqa import load_split
 from knowledge.index.fusion import FusionParams, fuse
+from knowledge.index.lexical import release_free_memory
 from knowledge.index.passages import ROLE_QUESTION, Passage
 from knowledge.index.search_index import (
     DIMENSION,
@@ -169,6 +170,7 @@ def build_scaled(
             print(f"  built {done}/{size} rows", flush=True)
     index.lexical().build(texts, progress=progress)
     del texts
+    release_free_memory()  # the texts list was only needed to build BM25
     return index
 
 
