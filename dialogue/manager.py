@@ -51,6 +51,7 @@ QUERY_SLOT = "Query"
 SEARCH_K = 8
 MAX_QUERY_CHARS = 120
 SMALL_TALK_BUDGET_S = 1.0
+GENERATION_PASSAGES = 3  # evidence passages in the prompt (each costs prompt-processing time)
 MIN_GENERATION_S = 0.4  # below this, generating 40 tokens cannot finish: speak the extractive answer
 Progress = Callable[[Say], Any]
 
@@ -286,7 +287,7 @@ class DialogueManager:
             result = grounded_answer(
                 generator,
                 f"{query} ({speakable_name(product)})",
-                [e.passage for e in evidence[:3]],
+                [e.passage for e in evidence[:GENERATION_PASSAGES]],
                 budget_s=budget_s,
                 max_new_tokens=self._config.max_new_tokens,
             )
