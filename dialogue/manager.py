@@ -52,6 +52,7 @@ SEARCH_K = 8
 MAX_QUERY_CHARS = 120
 SMALL_TALK_BUDGET_S = 1.0
 GENERATION_PASSAGES = 3  # evidence passages in the prompt (each costs prompt-processing time)
+GROUNDING_RESERVE_S = 0.2  # kept from the generator's budget for grounding its output
 MIN_GENERATION_S = 0.4  # below this, generating 40 tokens cannot finish: speak the extractive answer
 Progress = Callable[[Say], Any]
 
@@ -235,8 +236,9 @@ class DialogueManager:
             return self._no_more(focused)
         first = evidence[0]
         speech: list[Say] = []
-        # the generator gets what is left of the turn's budget after retrieval
-        remaining = self._config.generation_budget_s - (time.monotonic() - started)
+        # the generator gets what is left of the turn's budget after retrieval, less the time
+        # the grounding check needs afterwards
+        remaining = self._config.generation_budget_s - (time.monotonic() - started) - GROUNDING_RESERVE_S
         generated, used_generator = self._generated_answer(product, query, evidence, progress, remaining)
         if generated:
             speech.append(Say("answers.generated", {"text": generated}))
