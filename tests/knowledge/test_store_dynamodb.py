@@ -17,7 +17,7 @@ from knowledge.model import Answer, Product, Question, Review
 from knowledge.store import open_store
 from knowledge.store.base import ImportCounts, StoreCounts, StoreError
 from knowledge.store.dynamodb import DynamoDBStore, create_table, table_definition
-from tests.knowledge.conftest import DUMMY_AWS
+from tests.conftest import DUMMY_AWS
 
 pytestmark = pytest.mark.slow  # starts a server process
 

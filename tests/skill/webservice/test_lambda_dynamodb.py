@@ -4,64 +4,19 @@ that template.yaml mirrors."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from skill import lambda_function
+from tests.conftest import DUMMY_AWS
 
 from .conftest import SKILL_ID, envelope
 
 pytestmark = pytest.mark.slow
 
-DUMMY_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-}
-
-
-@pytest.fixture(scope="module")
-def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A moto DynamoDB server on a free loopback port, stopped after the module."""
-    pytest.importorskip("moto.server", reason="moto[server] from requirements-dev.txt")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **DUMMY_AWS},
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"moto server exited with {server.returncode}: {log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"moto server did not listen on port {port} within 60 s")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+LAMBDA_AWS_ENV = {**DUMMY_AWS, "AWS_REGION": "us-east-1"}  # the Lambda runtime sets AWS_REGION
 
 
 def test_lambda_answers_from_a_dynamodb_table(
@@ -69,7 +24,7 @@ def test_lambda_answers_from_a_dynamodb_table(
 ) -> None:
     from knowledge.store.dynamodb import DynamoDBStore, create_table, dynamodb_resource
 
-    for name, value in DUMMY_AWS.items():
+    for name, value in LAMBDA_AWS_ENV.items():
         monkeypatch.setenv(name, value)
     table = f"shoptalk-lambda-{uuid.uuid4().hex[:8]}"
     resource = dynamodb_resource("us-east-1", dynamodb_endpoint)
