@@ -36,7 +36,7 @@ from dialogue.config import DialogueConfig
 from dialogue.generation.base import Generation, GenerationRequest, Generator
 from dialogue.generation.grounding import Embed, ground
 from dialogue.generation.models import GEMMA3_270M, SMOLLM2_135M, ModelFileError, ModelSpec
-from dialogue.generation.prompts import MAX_PASSAGES, PASSAGE_CHARS, answer_request, trim_passage
+from dialogue.generation.prompts import MAX_PASSAGES, PASSAGE_CHARS, answer_evidence, answer_request
 from dialogue.generation.text import split_sentences
 
 SPEED_QUESTIONS = (
@@ -149,8 +149,10 @@ def speed_request(new_tokens: int, variant: int = 0) -> GenerationRequest:
 
     Every backend gets the same variant in a round. The variants start with different
     passages, so llama.cpp cannot reuse the previous prompt from its cache beyond the shared
-    system prompt (which it also reuses in the product); transformers processes the whole
-    prompt every time. No repetition penalty: the baseline does not apply one either.
+    system prompt and the start of the user turn (about 40 tokens, which it also reuses in the
+    product, where every answer request starts the same way); transformers processes the whole
+    prompt every time. No repetition penalty and no two-sentence early stop: the baseline
+    applies neither, so every backend generates up to the same `new_tokens`.
     """
     first = variant % len(SPEED_PASSAGES)
     passages = [SPEED_PASSAGES[(first + k) % len(SPEED_PASSAGES)] for k in range(3)]
@@ -160,7 +162,7 @@ def speed_request(new_tokens: int, variant: int = 0) -> GenerationRequest:
         max_new_tokens=new_tokens,
         budget_s=NO_LIMIT_S,
     )
-    return dataclasses.replace(request, repetition_penalty=1.0)
+    return dataclasses.replace(request, repetition_penalty=1.0, max_sentences=None)
 
 
 class PlainTransformers:
@@ -356,7 +358,7 @@ def measure_quality(
     for index, case in enumerate(cases):
         request = answer_request(case.question, case.passages, budget_s=NO_LIMIT_S)
         result = generator.generate(request)
-        evidence = [trim_passage(p) for p in case.passages[:MAX_PASSAGES]]
+        evidence = answer_evidence(case.question, case.passages)
         latencies.append(result.elapsed_s)
         tokens.append(result.tokens)
         timeouts += int(result.timed_out)
@@ -369,7 +371,7 @@ def measure_quality(
         kept_semantic += len(semantic.kept)
         usable += int(semantic.grounded)
         if other is not None:
-            other_evidence = [trim_passage(p) for p in other.passages[:MAX_PASSAGES]]
+            other_evidence = answer_evidence(other.question, other.passages)
             mismatch = ground(result.text, other_evidence, embed=embed, truncated=truncated)
             mismatched_checked += len(mismatch.checks)
             mismatched_kept += len(mismatch.kept)

@@ -45,6 +45,9 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     budget_s: float = 1.5
     repetition_penalty: float = 1.0  # > 1 discourages loops; hosted backends ignore it
+    # Streaming backends stop once this many sentences are complete (the voice answer speaks
+    # at most two, so the tokens after them are wasted time); None: no sentence limit.
+    max_sentences: int | None = None
 
     def __post_init__(self) -> None:
         if not self.messages:
@@ -55,6 +58,10 @@ class GenerationRequest:
             raise ValueError(f"GenerationRequest.temperature must be >= 0, not {self.temperature}")
         if self.budget_s <= 0:
             raise ValueError(f"GenerationRequest.budget_s must be positive, not {self.budget_s}")
+        if self.max_sentences is not None and self.max_sentences < 1:
+            raise ValueError(
+                f"GenerationRequest.max_sentences must be >= 1 or None, not {self.max_sentences}"
+            )
         if self.repetition_penalty <= 0:
             raise ValueError(
                 f"GenerationRequest.repetition_penalty must be positive, not {self.repetition_penalty}"

@@ -15,12 +15,7 @@ from dataclasses import dataclass
 from dialogue.generation.base import Generation, Generator
 from dialogue.generation.cleaning import clean_sentences, join_for_voice
 from dialogue.generation.grounding import Embed, GroundedText, ground, numbers
-from dialogue.generation.prompts import (
-    MAX_PASSAGES,
-    answer_request,
-    small_talk_request,
-    trim_passage,
-)
+from dialogue.generation.prompts import answer_evidence, answer_request, small_talk_request
 
 FALLBACK_TIMEOUT = "timeout"
 FALLBACK_ERROR = "error"
@@ -87,7 +82,7 @@ def grounded_answer(
         return GeneratedText("", generation, None, failure)
     if embed is None and semantic:
         embed = knowledge_embed()
-    evidence = [trim_passage(p) for p in passages[:MAX_PASSAGES]]
+    evidence = answer_evidence(question, passages)
     checked = ground(
         generation.text,
         evidence,

@@ -227,15 +227,25 @@ def ground(
     """Clean `text` for voice and keep the sentences the `evidence` passages support.
 
     `embed` (e.g. knowledge.index.embedder.embed) maps texts to L2-normalised vectors and
-    enables the semantic test; without it only the lexical test runs. `truncated` says the
+    enables the semantic test, which runs only for the sentences the lexical test leaves
+    undecided (a sentence's `semantic` score is None when it was not needed); without it
+    only the lexical test runs. `truncated` says the
     text may end mid-sentence (the generation hit its token limit), so an unfinished last
     sentence is dropped rather than spoken.
     """
     prepared = _prepare(evidence)
     sentences = clean_sentences(text, truncated=truncated)
-    scores = _semantic_scores(sentences, prepared, embed)
-    checks = tuple(
-        check_sentence(sentence, prepared, score) for sentence, score in zip(sentences, scores)
-    )
+    checks = [check_sentence(sentence, prepared) for sentence in sentences]
+    # Lexical first: the embedder runs only for sentences that lexical support cannot decide
+    # (unsupported, yet sharing enough words that a close meaning would keep them).
+    undecided = [
+        i for i, c in enumerate(checks)
+        if c.reason == "unsupported" and c.lexical >= MIN_LEXICAL_WITH_SEMANTIC
+    ]
+    if undecided:
+        scores = _semantic_scores([sentences[i] for i in undecided], prepared, embed)
+        for index, score in zip(undecided, scores):
+            if score is not None:
+                checks[index] = check_sentence(sentences[index], prepared, score)
     spoken = join_for_voice([c.sentence for c in checks if c.kept], max_sentences, max_chars)
-    return GroundedText(text=spoken, checks=checks)
+    return GroundedText(text=spoken, checks=tuple(checks))

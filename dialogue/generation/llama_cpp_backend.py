@@ -16,7 +16,7 @@ from dialogue.generation.base import Deadline, Generation, GenerationRequest
 from dialogue.generation.budget import BudgetedWorker, Progress
 from dialogue.generation.loading import LazyModel, ModelLoadError, default_threads
 from dialogue.generation.models import DEFAULT_MODEL, ModelFileError, ModelSpec
-from dialogue.generation.text import strip_template_tokens
+from dialogue.generation.text import end_of_sentences, strip_template_tokens
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -63,6 +63,9 @@ class LlamaCppGenerator:
             n_ctx=self._n_ctx,
             n_threads=self.threads,
             n_threads_batch=self.threads,  # prompt processing; llama-cpp-python defaults to all cores
+            # Flash attention: measured here (1 thread, load 5) the ~75 new prompt tokens took
+            # 0.29 s instead of 0.43 s and a 40-token answer 0.58 s instead of 0.87 s.
+            flash_attn=True,
             chat_format=self.model.chat_format,
             verbose=False,
         )
@@ -125,6 +128,10 @@ class LlamaCppGenerator:
                 content = choice["delta"].get("content") if "delta" in choice else choice.get("text")
                 if content:
                     progress.add(content)
+                    if request.max_sentences is not None and _enough_sentences(
+                        progress, request.max_sentences
+                    ):
+                        return "stop"
                 if choice.get("finish_reason"):
                     finish = choice["finish_reason"]
                 elif progress.should_stop():
@@ -156,3 +163,13 @@ class LlamaCppGenerator:
             finish_reason=finish,
             first_token_s=first_token_s,
         )
+
+
+def _enough_sentences(progress: Progress, count: int) -> bool:
+    """True (and the text cut there) once `progress` holds `count` complete sentences."""
+    text = progress.text
+    end = end_of_sentences(text, count)
+    if end is None:
+        return False
+    progress.parts[:] = [text[:end]]
+    return True

@@ -3,14 +3,14 @@
 The first turn that needs the model starts loading it on a daemon thread and waits only for
 what is left of its budget; if the model is not ready by then the turn falls back to the
 extractive answer and a later turn finds the model loaded. `warm_up()` waits for it fully.
-`default_threads` picks how many threads a local model may use.
+`default_threads` picks how many threads a local model may use (deterministically).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -67,23 +67,35 @@ class LazyModel(Generic[T]):
         return self._value
 
 
-def default_threads() -> int:
-    """Threads for a local model: the cores this process may use that are not already busy.
+THREADS_ENV = "SHOPTALK_MODEL_THREADS"
 
-    llama.cpp's and torch's threads wait for each other at every step, so asking for more
-    threads than there are idle cores makes generation much slower, not faster: measured here
-    while the 2 cores were shared with other jobs (load average 15), llama.cpp gave 34 tokens/s
-    with 1 thread and 20 with 2; transformers 7 tokens/s with 1 thread and 0.9 with 2. The
-    count is chosen once, when the model loads, from the one-minute load average; at least 1,
-    at most 4.
+
+def default_threads(environ: Mapping[str, str] | None = None) -> int:
+    """Threads for a local model: SHOPTALK_MODEL_THREADS if set, else half the usable cores.
+
+    The choice is deterministic (it does not depend on how busy the machine happened to be when
+    the model loaded, which used to pin a process that started busy to 1 thread for good).
+    llama.cpp's and torch's threads wait for each other at every step, so a thread whose core
+    is taken by another job stalls all of them: measured here on 2 shared cores (load average
+    4.5-5.4), llama.cpp processed the prompt and generated 40 tokens in 0.87 s with 1 thread and
+    3.3 s with 2; transformers gave 7 tokens/s with 1 thread and 0.9 with 2 at load 15. Half the
+    cores (at least 1, at most 4) leaves room for the web server, the embedder and neighbours;
+    a dedicated machine can set SHOPTALK_MODEL_THREADS to all its cores.
     """
+    env = os.environ if environ is None else environ
+    configured = env.get(THREADS_ENV, "").strip()
+    if configured:
+        try:
+            value = int(configured)
+        except ValueError:
+            raise ValueError(
+                f"{THREADS_ENV} must be a whole number of threads, not {configured!r}"
+            ) from None
+        if value < 1:
+            raise ValueError(f"{THREADS_ENV} must be at least 1, not {value}")
+        return value
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average on this platform
-        busy = 0.0
-    idle = cores - int(busy + 0.5)
-    return max(1, min(4, cores, idle))
+    return max(1, min(4, cores // 2))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from dialogue.generation.base import GenerationRequest, Message
+from dialogue.generation.grounding import content_words
 from dialogue.generation.text import split_sentences
 
 ANSWER_SYSTEM = (
@@ -32,21 +33,52 @@ PASSAGE_CHARS = 250
 # answer to ..."); on 15 SubjQA dev questions 1.15 kept the grounded share and cut the loops,
 # while 1.3 pushed the model off the evidence's own words and fewer sentences survived.
 ANSWER_REPETITION_PENALTY = 1.15
+# The voice answer speaks at most two generated sentences, so generation stops after them.
+ANSWER_SENTENCES = 2
 
 
-def trim_passage(text: str, limit: int = PASSAGE_CHARS) -> str:
-    """`text` on one line, cut at the last sentence (or word) boundary within `limit`."""
+def trim_passage(text: str, limit: int = PASSAGE_CHARS, question: str | None = None) -> str:
+    """`text` on one line, cut to at most `limit` characters at sentence (or word) boundaries.
+
+    Without a `question` the first sentences are kept. With one, the sentences sharing the
+    most content words with the question are kept first (ties: the earlier sentence), then
+    put back in their original order: the model sees, and grounding checks, the part of the
+    review that talks about what was asked.
+    """
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= limit:
         return text
-    kept = ""
-    for sentence in split_sentences(text):
-        if len(kept) + len(sentence) + 1 > limit:
+    sentences = split_sentences(text)
+    order = list(range(len(sentences)))
+    if question:
+        wanted = content_words(question)
+        order.sort(key=lambda i: -len(content_words(sentences[i]) & wanted))
+    chosen: list[int] = []
+    used = 0
+    for index in order:
+        cost = len(sentences[index]) + (1 if chosen else 0)
+        if used + cost > limit:
+            if question:
+                continue  # a shorter, less relevant sentence may still fit
             break
-        kept = f"{kept} {sentence}".strip()
-    if kept:
-        return kept
+        chosen.append(index)
+        used += cost
+    if chosen:
+        return " ".join(sentences[i] for i in sorted(chosen))
     return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def answer_evidence(
+    question: str,
+    passages: Sequence[str],
+    *,
+    max_passages: int = MAX_PASSAGES,
+    passage_chars: int = PASSAGE_CHARS,
+) -> list[str]:
+    """The evidence an answer request shows the model and grounding checks against: the first
+    `max_passages` non-empty passages, each trimmed to what is most relevant to `question`."""
+    kept = [p for p in passages if p.strip()][:max_passages]
+    return [trim_passage(p, passage_chars, question) for p in kept]
 
 
 def answer_request(
@@ -59,7 +91,9 @@ def answer_request(
     passage_chars: int = PASSAGE_CHARS,
 ) -> GenerationRequest:
     """The grounded-answer request: question + up to `max_passages` trimmed reviews, greedy."""
-    evidence = [trim_passage(p, passage_chars) for p in passages[:max_passages] if p.strip()]
+    evidence = answer_evidence(
+        question, passages, max_passages=max_passages, passage_chars=passage_chars
+    )
     reviews = "\n".join(f"- {p}" for p in evidence) or "- (no reviews)"
     user = f"Reviews:\n{reviews}\n\nQuestion: {question.strip()}\nAnswer from the reviews:"
     return GenerationRequest(
@@ -69,6 +103,7 @@ def answer_request(
         stop=("\n\n", "Question:"),
         budget_s=budget_s,
         repetition_penalty=ANSWER_REPETITION_PENALTY,
+        max_sentences=ANSWER_SENTENCES,
     )
 
 

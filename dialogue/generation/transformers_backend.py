@@ -18,7 +18,7 @@ from dialogue.generation.budget import BudgetedWorker, Progress
 from dialogue.generation.conversion import ensure_converted
 from dialogue.generation.loading import LazyModel, ModelLoadError, default_threads
 from dialogue.generation.models import DEFAULT_MODEL, ModelSpec
-from dialogue.generation.text import strip_template_tokens
+from dialogue.generation.text import end_of_sentences, strip_template_tokens
 
 if TYPE_CHECKING:
     import torch
@@ -54,10 +54,14 @@ def load_cached_model(
 
 
 def _stop_criterion(
-    progress: Progress, tokenizer: Any, prompt_length: int, stop: tuple[str, ...]
+    progress: Progress,
+    tokenizer: Any,
+    prompt_length: int,
+    stop: tuple[str, ...],
+    max_sentences: int | None = None,
 ) -> Any:
     """A StoppingCriteria that ends generation when the caller gave up, the deadline passed or
-    the text ends in a stop string.
+    the text ends in a stop string or holds `max_sentences` complete sentences.
 
     Stop strings are checked on the decoded last few tokens here rather than with `generate`'s
     own `stop_strings`, which precomputes tables over the whole vocabulary on every call (about
@@ -75,6 +79,9 @@ def _stop_criterion(
             if not done and stop:
                 tail = tokenizer.decode(input_ids[0, prompt_length:][-tail_tokens:])
                 done = any(s in tail for s in stop)
+            if not done and max_sentences is not None:
+                new = tokenizer.decode(input_ids[0, prompt_length:], skip_special_tokens=True)
+                done = end_of_sentences(new, max_sentences) is not None
             return torch.full((input_ids.shape[0],), done, dtype=torch.bool)
 
     return StopWhenDone()
@@ -144,7 +151,9 @@ class TransformersGenerator:
             return_dict=True,
         )
         prompt_length = inputs["input_ids"].shape[1]
-        criterion = _stop_criterion(progress, loaded.tokenizer, prompt_length, request.stop)
+        criterion = _stop_criterion(
+            progress, loaded.tokenizer, prompt_length, request.stop, request.max_sentences
+        )
         options: dict[str, Any] = {
             "max_new_tokens": request.max_new_tokens,
             "do_sample": not request.greedy,
@@ -166,6 +175,13 @@ class TransformersGenerator:
         text = loaded.tokenizer.decode(new_tokens, skip_special_tokens=True)
         for stop in request.stop:
             text = text.split(stop, 1)[0]
+        if request.max_sentences is not None:
+            end = end_of_sentences(text, request.max_sentences)
+            if end is not None:
+                text = text[:end]
+                progress.parts[:] = [text]
+                progress.tokens = count
+                return "timeout" if progress.should_stop() else "stop"
         progress.parts[:] = [text]
         progress.tokens = count
         if progress.should_stop():

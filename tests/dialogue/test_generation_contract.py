@@ -7,6 +7,7 @@ session cache dir, or into $SHOPTALK_MODEL_CACHE_DIR when that is set.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import threading
@@ -207,6 +208,28 @@ def test_concurrent_calls_each_stay_within_budget(harness: Harness) -> None:
     assert len(results) == 2
     assert all(wall <= budget + MARGIN_S for wall in walls), walls
     assert all(r.error is None for r in results), results
+
+
+def test_max_sentences_stops_a_local_model_after_that_many_sentences(harness: Harness) -> None:
+    if harness.generator.name not in ("transformers", "llama_cpp"):
+        pytest.skip("only the local (streaming) backends stop early; hosted ones ignore the limit")
+    from dialogue.generation.text import split_sentences
+
+    request = GenerationRequest.from_prompt(
+        "Write five short sentences about a lighthouse keeper and his cat.",
+        max_new_tokens=80,
+        budget_s=GENEROUS_BUDGET_S,
+        max_sentences=1,
+    )
+    unlimited, _ = _run(harness, dataclasses.replace(request, max_sentences=None))
+    result, _ = _run(harness, request)
+
+    assert result.error is None and not result.timed_out, result
+    assert len(split_sentences(result.text)) <= 1, result.text
+    if len(split_sentences(unlimited.text)) > 1:  # the model did write several sentences
+        assert result.finish_reason == "stop", result
+        assert result.tokens < unlimited.tokens, (result, unlimited)
+        assert unlimited.text.startswith(result.text), (result.text, unlimited.text)
 
 
 def test_warm_up_is_idempotent_and_name_is_the_config_name(harness: Harness) -> None:

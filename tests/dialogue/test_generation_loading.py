@@ -41,16 +41,27 @@ def test_a_failed_load_is_reported_to_every_caller() -> None:
             lazy.get(timeout=5)
 
 
-@pytest.mark.parametrize(("load", "expected"), [(0.0, 2), (0.6, 1), (1.4, 1), (16.0, 1)])
-def test_threads_leave_busy_cores_alone(monkeypatch: pytest.MonkeyPatch, load: float, expected: int) -> None:
-    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(loading.os, "getloadavg", lambda: (load, load, load))
+@pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 1), (4, 2), (8, 4), (64, 4)])
+def test_threads_are_half_the_cores_whatever_the_load(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    for load in (0.0, 16.0):
+        monkeypatch.setattr(loading.os, "getloadavg", lambda load=load: (load, load, load))
+        assert default_threads({}) == expected
 
-    assert default_threads() == expected
+
+def test_threads_can_be_configured() -> None:
+    assert default_threads({"SHOPTALK_MODEL_THREADS": "3"}) == 3
+    assert default_threads({"SHOPTALK_MODEL_THREADS": " "}) >= 1  # blank: the default
+    with pytest.raises(ValueError, match="SHOPTALK_MODEL_THREADS must be a whole number.*'two'"):
+        default_threads({"SHOPTALK_MODEL_THREADS": "two"})
+    with pytest.raises(ValueError, match="SHOPTALK_MODEL_THREADS must be at least 1, not 0"):
+        default_threads({"SHOPTALK_MODEL_THREADS": "0"})
 
 
 def test_threads_on_this_machine_are_between_one_and_four() -> None:
-    assert 1 <= default_threads() <= min(4, os.cpu_count() or 1)
+    assert 1 <= default_threads({}) <= min(4, os.cpu_count() or 1)
 
 
 def test_abandoned_conversion_folders_are_removed_and_fresh_ones_kept(tmp_path: Path) -> None:

@@ -1,0 +1,117 @@
+"""The speed-ups of the generated answer: two-sentence early stop, question-relevant evidence,
+and grounding that embeds only what lexical overlap cannot decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from dialogue.bench.generators import speed_request
+from dialogue.generation.base import GenerationRequest
+from dialogue.generation.grounding import ground
+from dialogue.generation.prompts import ANSWER_SENTENCES, answer_evidence, answer_request, trim_passage
+from dialogue.generation.text import end_of_sentences, split_sentences
+
+REVIEW = (
+    "I bought this for my daughter last spring. Shipping was quick and the box was intact. "
+    "The battery lasts about two days with heavy use. She reads at night and the warm light "
+    "is easy on the eyes. The case is sold separately, which is annoying."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "expected"),
+    [
+        ("It is great. The battery lasts 3.5 weeks. And then", 2, "It is great. The battery lasts 3.5 weeks."),
+        ("It is great. The battery", 2, None),
+        ("It is great. The battery lasts.", 2, None),  # the second sentence may still go on
+        ("Use it e.g. Daily. Really good. More", 2, "Use it e.g. Daily. Really good."),
+        ("One line\nSecond line\nthird", 2, "One line\nSecond line"),
+        ("Fine. Next", 1, "Fine."),
+    ],
+)
+def test_end_of_sentences_finds_the_end_once_the_next_sentence_begins(
+    text: str, count: int, expected: str | None
+) -> None:
+    end = end_of_sentences(text, count)
+    assert (text[:end] if end is not None else None) == expected
+
+
+def test_end_of_sentences_needs_a_positive_count() -> None:
+    with pytest.raises(ValueError, match="count must be >= 1, not 0"):
+        end_of_sentences("A. B", 0)
+
+
+def test_max_sentences_is_validated_and_set_for_answers_only() -> None:
+    with pytest.raises(ValueError, match="max_sentences must be >= 1 or None, not 0"):
+        GenerationRequest.from_prompt("hi", max_sentences=0)
+    assert answer_request("Is it good?", [REVIEW]).max_sentences == ANSWER_SENTENCES == 2
+    # The speed benchmark compares backends on the same number of new tokens: no early stop.
+    assert speed_request(40).max_sentences is None
+
+
+def test_a_passage_is_trimmed_to_the_sentences_about_the_question() -> None:
+    trimmed = trim_passage(REVIEW, 120, question="How long does the battery last?")
+    assert "battery lasts about two days" in trimmed
+    assert len(trimmed) <= 120
+    # The kept sentences stay in review order.
+    sentences = split_sentences(REVIEW)
+    positions = [sentences.index(s) for s in split_sentences(trimmed)]
+    assert positions == sorted(positions)
+    # Without a question the first sentences are kept, as before.
+    assert trim_passage(REVIEW, 120).startswith("I bought this for my daughter")
+    night = trim_passage(REVIEW, 120, question="Can she read at night?")
+    assert "warm light" in night and "battery" not in night
+
+
+def test_the_model_and_the_grounding_check_see_the_same_evidence() -> None:
+    question = "Is the light good for reading at night?"
+    evidence = answer_evidence(question, ["", REVIEW, "Short one.", "Third passage."])
+    assert len(evidence) == 2 and evidence[1] == "Short one."
+    user = answer_request(question, ["", REVIEW, "Short one.", "Third passage."]).messages[-1].content
+    for passage in evidence:
+        assert f"- {passage}" in user
+    assert "Third passage" not in user
+
+
+class CountingEmbed:
+    """A bag-of-words embedder that records what it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        vocabulary = sorted({w for t in texts for w in t.lower().split()})
+        vectors = np.array(
+            [[float(w in t.lower().split()) for w in vocabulary] for t in texts]
+        )
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def test_grounding_embeds_nothing_when_lexical_overlap_decides() -> None:
+    embed = CountingEmbed()
+    result = ground(
+        "The battery lasts about two days. Shipping was quick.", [REVIEW], embed=embed,
+        truncated=False,
+    )
+    assert result.grounded and len(result.kept) == 2
+    assert embed.calls == []
+    assert all(c.semantic is None for c in result.checks)
+
+
+def test_grounding_embeds_only_the_undecided_sentences() -> None:
+    embed = CountingEmbed()
+    decided = "The battery lasts about two days."
+    unclear = "The warm light helps reading in bed at bedtime."  # some words shared, not most
+    invented = "It comes with a free stylus and pen."  # no words shared: rejected without embedding
+    result = ground(f"{decided} {unclear} {invented}", [REVIEW], embed=embed, truncated=False)
+    assert len(embed.calls) == 1
+    generated = embed.calls[0][:1]
+    assert generated == [unclear]
+    by_sentence = {c.sentence: c for c in result.checks}
+    assert by_sentence[decided].kept and by_sentence[decided].semantic is None
+    assert by_sentence[unclear].semantic is not None
+    assert not by_sentence[invented].kept and by_sentence[invented].semantic is None
