@@ -430,9 +430,11 @@ def run_generator_benchmark(
     threads = default_threads()
     torch.set_num_threads(threads)  # every backend gets the same number of threads
     bench.notes.append(
-        f"every backend ran with {threads} thread(s): the cores not busy with other jobs "
-        "when the run started (dialogue.generation.loading.default_threads; torch.set_num_threads for "
-        "both transformers rows)"
+        f"every backend ran with {threads} thread(s) for decoding and prompt processing: "
+        "SHOPTALK_MODEL_THREADS or half the cores (dialogue.generation.loading.default_threads; "
+        "torch.set_num_threads for both transformers rows); llama.cpp keeps the longest common "
+        "token prefix of consecutive prompts, which here is the system prompt and the start of the "
+        "user turn, as in the product, while transformers processes every prompt in full"
     )
 
     print("loading models ...", file=log)
