@@ -4,8 +4,13 @@ A calibrated weighted sum: the cosine similarity of the query with the passage's
 and with its window (the sentence with its neighbours), both on an absolute scale, plus BM25
 divided by the best BM25 score among the candidates, so a query's best lexical match counts
 `lexical_weight` whatever its raw magnitude. A Q&A passage also takes the fused score of its
-question alone when that is higher (question-to-question matching). The weights were tuned on
-SubjQA train/dev only (see BENCHMARKS.md, section retrieval); the test split never was.
+question alone when that is higher (question-to-question matching). Two document-level terms follow: a review sentence gains
+`review_weight` times the mean cosine of its whole review with the query (a sentence of a
+review that is about the question's topic is more likely the answer) and loses
+`position_weight * log(1 + its index in the review)` (reviewers put their verdict early; on
+SubjQA train and dev the share of answer-bearing windows falls with the position). The
+weights were tuned on SubjQA train/dev only (see BENCHMARKS.md, section retrieval); the test
+split never was.
 """
 
 from __future__ import annotations
@@ -27,17 +32,31 @@ class FusionParams:
     q2q: bool = True  # Q&A passages take their question's score when it is higher
     candidates: int = 200  # per ranker, for unfiltered search over the whole index
     diversify: bool = True  # skip a window that overlaps an already chosen one of one review
+    review_weight: float = 0.5  # times the mean cosine of the sentence's whole review
+    position_weight: float = 0.04  # times log(1 + the sentence's index in its review)
 
     @classmethod
     def dense_only(cls) -> FusionParams:
         return cls(
-            dense_weight=1.0, context_weight=0.0, lexical_weight=0.0, q2q=False, diversify=False
+            dense_weight=1.0,
+            context_weight=0.0,
+            lexical_weight=0.0,
+            q2q=False,
+            diversify=False,
+            review_weight=0.0,
+            position_weight=0.0,
         )
 
     @classmethod
     def lexical_only(cls) -> FusionParams:
         return cls(
-            dense_weight=0.0, context_weight=0.0, lexical_weight=1.0, q2q=False, diversify=False
+            dense_weight=0.0,
+            context_weight=0.0,
+            lexical_weight=1.0,
+            q2q=False,
+            diversify=False,
+            review_weight=0.0,
+            position_weight=0.0,
         )
 
 
@@ -60,6 +79,18 @@ def fuse(
             values = _reciprocal_ranks(values, params.rrf_k)
         fused += weight * values
     return fused
+
+
+def document_terms(
+    review_mean: np.ndarray, position: np.ndarray, params: FusionParams
+) -> np.ndarray:
+    """What a sentence's review adds to its fused score: review relevance minus a lead prior."""
+    out = np.zeros(len(review_mean), dtype=np.float64)
+    if params.review_weight:
+        out += params.review_weight * np.asarray(review_mean, dtype=np.float64)
+    if params.position_weight:
+        out -= params.position_weight * np.log1p(np.asarray(position, dtype=np.float64))
+    return out
 
 
 def _max_normalised(values: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from typing import TypeVar
 import numpy as np
 
 from knowledge.index.columns import CodeColumn, StringColumn, VectorColumn
-from knowledge.index.fusion import FusionParams, fuse
+from knowledge.index.fusion import FusionParams, document_terms, fuse
 from knowledge.index.hit import SearchHit
 from knowledge.index.lexical import LexicalIndex
 from knowledge.index.passages import (
@@ -468,6 +468,7 @@ class SearchIndex:
             context = self._context_scores(
                 rows, dense, lambda idx: self._vectors.scores(query_vector, idx)
             )
+            documents = self._document_scores(rows, dense, None, params)
         else:
             rows, dense, lexical, all_dense = self._global_candidates(
                 query, query_vector, params, alive
@@ -475,7 +476,8 @@ class SearchIndex:
             if len(rows) == 0:
                 return []
             context = self._context_scores(rows, dense, lambda idx: all_dense[idx])
-        return self._rank(rows, dense, context, lexical, params, k)
+            documents = self._document_scores(rows, dense, lambda idx: all_dense[idx], params)
+        return self._rank(rows, dense, context, lexical, documents, params, k)
 
     def _context_scores(
         self,
@@ -503,6 +505,47 @@ class SearchIndex:
                 if same.any():
                     total[same] += dense_of(clipped[same])
         return total / np.maximum(norms[rows], 1e-6)
+
+    def _document_scores(
+        self,
+        rows: np.ndarray,
+        dense: np.ndarray,
+        dense_of: Callable[[np.ndarray], np.ndarray] | None,
+        params: FusionParams,
+    ) -> np.ndarray:
+        """Per row, what its review adds (see fusion.document_terms); 0 for Q&A rows.
+
+        `dense_of` scores rows outside `rows`; None means `rows` already holds every alive row
+        of each of their reviews (a product-filtered search), so nothing else is scored.
+        """
+        out = np.zeros(len(rows), dtype=np.float64)
+        if not (params.review_weight or params.position_weight):
+            return out
+        roles = np.frombuffer(self._roles, dtype=np.int8)
+        is_review = roles[rows] == ROLE_REVIEW
+        if not is_review.any():
+            return out
+        keys = self._keys.as_array().astype(np.int64)
+        wanted = rows[is_review]
+        if dense_of is None:
+            members = wanted
+            member_dense = np.asarray(dense, dtype=np.float64)[is_review]
+        else:
+            codes = np.unique(keys[wanted])
+            members = np.concatenate(
+                [np.asarray(self._rows_by_key[int(c)], dtype=np.int64) for c in codes]
+            )
+            member_dense = np.asarray(dense_of(members), dtype=np.float64)
+        member_dense = np.where(np.isfinite(member_dense), member_dense, 0.0)
+        combined = (keys[members] << 40) | members  # sort by review, then by row
+        order = np.argsort(combined, kind="stable")
+        combined, member_dense = combined[order], member_dense[order]
+        _, first, counts = np.unique(combined >> 40, return_index=True, return_counts=True)
+        means = np.add.reduceat(member_dense, first) / counts
+        at = np.searchsorted(combined, (keys[wanted] << 40) | wanted)
+        group = np.searchsorted(first, at, side="right") - 1
+        out[is_review] = document_terms(means[group], at - first[group], params)
+        return out
 
     def _global_candidates(
         self, query: str, query_vector: np.ndarray, params: FusionParams, alive: np.ndarray
@@ -536,10 +579,11 @@ class SearchIndex:
         dense: np.ndarray,
         context: np.ndarray,
         lexical: np.ndarray,
+        documents: np.ndarray,
         params: FusionParams,
         k: int,
     ) -> list[SearchHit]:
-        fused = fuse(dense, context, lexical, params).astype(np.float64)
+        fused = fuse(dense, context, lexical, params).astype(np.float64) + documents
         roles = np.frombuffer(self._roles, dtype=np.int8)[rows]
         best_dense = np.maximum(dense, context).astype(np.float64)
         question_mask = roles == ROLE_QUESTION

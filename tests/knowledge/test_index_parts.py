@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -120,3 +122,61 @@ def test_columns_round_trip_and_grow() -> None:
     scores = vectors.scores(np.array([0, 1, 0, 0], dtype=np.float32))
     assert scores.dtype == np.float32 and scores[1] == 1.0 and scores[0] == 0.0
     assert np.array_equal(vectors.scores(np.ones(4, np.float32), np.array([5, 6])), [1.0, 1.0])
+
+
+def _bag_of_words(texts: Sequence[str]) -> np.ndarray:
+    """A deterministic stand-in embedder for ranking arithmetic: hashed stemmed words."""
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for token in tokenize(text):
+            out[i, sum(map(ord, token)) % 384] += 1.0
+        out[i] /= max(float(np.linalg.norm(out[i])), 1e-6)
+    return out
+
+
+def test_document_terms_reward_review_relevance_and_penalise_late_sentences() -> None:
+    from knowledge.index.fusion import FusionParams, document_terms
+
+    params = FusionParams(review_weight=0.5, position_weight=0.04)
+    terms = document_terms(np.array([0.2, 0.6, 0.2]), np.array([0, 0, 3]), params)
+    assert abs(terms[1] - terms[0] - 0.5 * 0.4) < 1e-9
+    assert abs(terms[0] - terms[2] - 0.04 * np.log(4)) < 1e-9
+    assert not document_terms(np.ones(2), np.ones(2), FusionParams.dense_only()).any()
+
+
+def test_a_sentence_of_an_on_topic_review_wins_and_filtered_equals_unfiltered() -> None:
+    from knowledge.index.fusion import FusionParams
+    from knowledge.index.search_index import SearchIndex
+
+    off_topic = Review(
+        "r-off", "p1", 5,
+        "The strap broke within a week of normal use. The battery is great. The colour faded "
+        "after one wash in cold water. The clasp scratches my wrist whenever I type. Customer "
+        "service never answered my emails about the strap. The replacement strap was also "
+        "too short for my wrist and the buckle rattles when I walk.",
+    )
+    on_topic = Review(
+        "r-on", "p1", 5,
+        "The battery charges fast from any port. The battery is great. Battery life is long, "
+        "two full days with the screen on. I never worry about the battery when I travel. "
+        "Charging the battery every night is not needed. After a year the battery still holds "
+        "a charge for most of a weekend away from any power outlet.",
+    )
+    # only the sentence's own cosine and its review's relevance: the two sentences tie on
+    # the first, so without the review term the earlier-added (off-topic) one would win
+    params = FusionParams(
+        context_weight=0.0, lexical_weight=0.0, position_weight=0.0, review_weight=0.5
+    )
+    index = SearchIndex(embedder=_bag_of_words, params=params)
+    index.add_review(off_topic)
+    index.add_review(on_topic)
+    filtered = index.search("is the battery great", product_id="p1", k=1)
+    assert filtered[0].source_id == "r-on"
+    tied = index.search("is the battery great", "p1", 1, replace(params, review_weight=0.0))
+    assert tied[0].source_id == "r-off"
+    both = FusionParams()  # the product's defaults, filtered and unfiltered alike
+    unfiltered = index.search("how is the battery", k=3, params=both)
+    same = index.search("how is the battery", product_id="p1", k=3, params=both)
+    assert [(h.source_id, h.text, round(h.score, 9)) for h in unfiltered] == [
+        (h.source_id, h.text, round(h.score, 9)) for h in same
+    ]
