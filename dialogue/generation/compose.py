@@ -12,6 +12,8 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from dialogue.generation.base import Generation, Generator
 from dialogue.generation.cleaning import clean_sentences, join_for_voice
 from dialogue.generation.grounding import Embed, GroundedText, ground, numbers
@@ -40,14 +42,30 @@ class GeneratedText:
 
 @functools.cache
 def knowledge_embed() -> Embed | None:
-    """knowledge.index.embedder.embed (MiniLM) when its package is installed, else None."""
+    """The knowledge index's already-loaded MiniLM embedder, on one thread, or None when its
+    package is not installed.
+
+    The grounding check embeds a handful of sentences; the embedder runs up to
+    SINGLE_THREAD_UP_TO texts on one torch thread (on the shared 2-core machine two threads
+    wait for each other at every step: hundreds of ms instead of tens), so the texts go in
+    slices of that size.
+    """
     try:
         from knowledge.index import embedder
 
         embedder.model_path()
     except (ImportError, RuntimeError):
         return None
-    return embedder.embed
+    step = max(1, embedder.SINGLE_THREAD_UP_TO)
+
+    def embed_on_one_thread(texts: Sequence[str]) -> np.ndarray:
+        if len(texts) <= step:
+            return embedder.embed(texts)
+        return np.concatenate(
+            [embedder.embed(texts[i : i + step]) for i in range(0, len(texts), step)]
+        )
+
+    return embed_on_one_thread
 
 
 def _failure(generation: Generation) -> str | None:

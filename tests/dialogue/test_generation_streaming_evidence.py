@@ -115,3 +115,18 @@ def test_grounding_embeds_only_the_undecided_sentences() -> None:
     assert by_sentence[decided].kept and by_sentence[decided].semantic is None
     assert by_sentence[unclear].semantic is not None
     assert not by_sentence[invented].kept and by_sentence[invented].semantic is None
+
+
+@pytest.mark.slow
+def test_the_grounding_embedder_gives_the_knowledge_embedders_vectors_in_slices() -> None:
+    from dialogue.generation.compose import knowledge_embed
+
+    embed = knowledge_embed()
+    if embed is None:
+        pytest.skip("the MiniLM embedder package is not installed")
+    from knowledge.index import embedder
+
+    texts = [f"The battery lasts {n} days and the screen is bright." for n in range(9)]
+    sliced = embed(texts)
+    assert sliced.shape == (9, embedder.DIMENSION)
+    np.testing.assert_allclose(sliced, embedder.embed(texts), atol=1e-4)
