@@ -447,7 +447,7 @@ def run_generator_benchmark(
     contenders: list[tuple[str, str, Callable[[GenerationRequest], Generation], float]] = [
         ("plain transformers generate (baseline)", "SmolLM2-135M fp32", plain.generate, plain_load),
         ("transformers backend", "SmolLM2-135M fp32", ours_tf.generate, _timed_warm_up(ours_tf)),
-        ("llama_cpp backend (default)", "SmolLM2-135M Q4_1", smol.generate, _timed_warm_up(smol)),
+        ("llama_cpp backend (default)", "SmolLM2-135M Q4_1 run as Q8_0", smol.generate, _timed_warm_up(smol)),
     ]
     models: list[tuple[ModelSpec, Generator]] = [(SMOLLM2_135M, smol)]
     if gemma:

@@ -40,6 +40,7 @@ class LlamaCppGenerator:
         self._n_ctx = n_ctx
         self._n_threads = n_threads
         self.threads: int | None = None  # the thread count chosen when the model loaded
+        self.model_file: Path | None = None  # the GGUF file llama.cpp runs, once loaded
         self._llama: LazyModel[Llama] = LazyModel(self._load, f"{model.title} with llama.cpp")
         self._worker = BudgetedWorker(f"llama.cpp {model.key}")
 
@@ -57,6 +58,11 @@ class LlamaCppGenerator:
                 "it compiles from source, about 12 minutes on 2 cores)"
             ) from exc
         path = self.model.gguf_path(self._cache_dir)
+        if self.model.q8_copy:
+            from dialogue.generation.requantize import q8_copy
+
+            path = q8_copy(path, self._cache_dir)
+        self.model_file = path
         self.threads = self._n_threads or default_threads()
         return Llama(
             model_path=str(path),

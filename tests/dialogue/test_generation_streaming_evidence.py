@@ -130,3 +130,32 @@ def test_the_grounding_embedder_gives_the_knowledge_embedders_vectors_in_slices(
     sliced = embed(texts)
     assert sliced.shape == (9, embedder.DIMENSION)
     np.testing.assert_allclose(sliced, embedder.embed(texts), atol=1e-4)
+
+
+@pytest.mark.slow
+def test_the_q8_copy_is_made_once_and_answers_like_the_original(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed")
+    from dialogue.generation.llama_cpp_backend import LlamaCppGenerator
+    from dialogue.generation.models import SMOLLM2_135M
+    from dialogue.generation.requantize import q8_copy
+
+    source = SMOLLM2_135M.gguf_path(tmp_path)
+    copy = q8_copy(source, tmp_path)
+    assert copy.is_file() and copy.parent == tmp_path and copy.name.endswith(".q8_0.gguf")
+    made = copy.stat().st_mtime_ns
+    assert q8_copy(source, tmp_path) == copy and copy.stat().st_mtime_ns == made  # once
+    assert not list(tmp_path.glob(".*.partial"))
+    generator = LlamaCppGenerator(cache_dir=tmp_path)
+    generator.warm_up()
+    assert generator.model_file == copy
+    answer = generator.generate(
+        answer_request(
+            "How long does the battery last?",
+            ["The battery lasts two days with heavy use. The screen is bright."],
+            budget_s=30.0,
+        )
+    )
+    assert answer.error is None and "two days" in answer.text, answer
