@@ -7,6 +7,7 @@ override the `SHOPTALK_*` environment (SkillConfig.from_env) field by field.
 from __future__ import annotations
 
 import argparse
+import signal
 import logging
 import sys
 from pathlib import Path
@@ -117,6 +118,10 @@ def run(args: argparse.Namespace, config: SkillConfig) -> int:
         "Ctrl-C stops it",
         flush=True,
     )
+    # SIGTERM (what process managers and containers send) stops the server like Ctrl-C does;
+    # SIGINT alone is not enough, since a shell without job control starts background jobs
+    # with SIGINT ignored.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -124,6 +129,10 @@ def run(args: argparse.Namespace, config: SkillConfig) -> int:
     finally:
         server.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
