@@ -15,8 +15,8 @@ from knowledge.ids import stable_id
 from knowledge.importers.checks import RowCheck
 from knowledge.importers.jsonl import review_id
 from knowledge.importers.normalize import clean_text, normalise_name, short_alias
-from knowledge.importers.records import ParseResult, RowError
-from knowledge.importers.sources import header_of, iter_csv_rows
+from knowledge.importers.records import ParseResult
+from knowledge.importers.sources import iter_csv_rows, missing_columns
 from knowledge.progress import progress
 from knowledge.model import Product, Provenance, Review
 
@@ -30,11 +30,9 @@ def parse(path: Path, show_progress: bool = False) -> ParseResult:
     """Read a Datafiniti CSV into products (by ASIN) and their reviews."""
     result = ParseResult(path=path, format=FORMAT)
     name = str(path)
-    header = header_of(path, ",")
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        result.errors.append(RowError(name, 1, "header", f"missing column(s) {', '.join(missing)} "
-                                      "(not a Datafiniti reviews CSV?)"))
+    header_error = missing_columns(path, ",", REQUIRED_COLUMNS, "not a Datafiniti reviews CSV?")
+    if header_error is not None:
+        result.errors.append(header_error)
         return result
     products: dict[str, Product] = {}
     seen: Counter[str] = Counter()

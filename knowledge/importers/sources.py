@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from knowledge.importers.records import RowError
+
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -91,3 +93,15 @@ def header_of(path: Path, delimiter: str) -> list[str]:
     with open_text(path) as f:
         first = f.readline()
     return [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+
+
+def missing_columns(path: Path, delimiter: str, required: tuple[str, ...], hint: str) -> RowError | None:
+    """The header error of a delimited file lacking any `required` column, else None.
+
+    `hint` names the format the file was expected to be, e.g. "not a Datafiniti reviews CSV?".
+    """
+    header = header_of(path, delimiter)
+    missing = [c for c in required if c not in header]
+    if not missing:
+        return None
+    return RowError(str(path), 1, "header", f"missing column(s) {', '.join(missing)} ({hint})")
