@@ -9,9 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from knowledge.bench.__main__ import main
+from knowledge.bench.quality import (
+    QualityReport,
+    Score,
+    differences,
+    format_report,
+    paired_interval,
+)
 from knowledge.bench.subjqa import SubjqaError, contains_span, load_split, normalise, strip_marker
 
 HEADER = "item_id,question,review_id,review,human_ans_spans\n"
@@ -58,6 +66,52 @@ def test_bad_subjqa_file_is_named_in_the_error(tmp_path: Path) -> None:
         load_split(tmp_path / "absent.csv")
 
 
+def test_paired_interval_is_zero_width_when_rankers_agree_and_excludes_zero_for_a_clear_win() -> None:
+    same = np.array([1, 0, 1, 1, 0, 0, 1, 0], dtype=bool)
+    assert paired_interval(same, same) == (0.0, 0.0)
+    # ours wins 30 questions, loses none, over 100: the whole interval is above zero
+    ours = np.zeros(100, dtype=bool)
+    ours[:30] = True
+    base = np.zeros(100, dtype=bool)
+    low, high = paired_interval(ours, base)
+    assert 0.0 < low < 30.0 < high <= 45.0
+    assert paired_interval(ours, base) == (low, high), "the fixed seed makes it reproducible"
+
+
+def test_paired_interval_of_a_one_question_edge_straddles_zero() -> None:
+    # 60 questions, ours and the baseline each win 10 the other misses, ours one more:
+    # +1 question is well inside the noise, so the interval must contain zero
+    ours = np.zeros(60, dtype=bool)
+    base = np.zeros(60, dtype=bool)
+    ours[:11] = True
+    base[11:21] = True
+    low, high = paired_interval(ours, base)
+    assert low < 0.0 < high
+    with pytest.raises(ValueError):
+        paired_interval(ours, base[:10])
+
+
+def test_differences_name_each_baseline_and_the_report_prints_them() -> None:
+    top1 = {
+        "bm25": np.array([1, 0, 0, 0], dtype=bool),
+        "dense": np.array([0, 1, 0, 0], dtype=bool),
+        "ours": np.array([1, 1, 1, 0], dtype=bool),
+    }
+    diffs = differences(top1)
+    assert [(d.name, d.baseline) for d in diffs] == [("ours", "bm25"), ("ours", "dense")]
+    assert all(d.points == pytest.approx(50.0) and d.low <= d.points <= d.high for d in diffs)
+    assert differences({"bm25": top1["bm25"]}) == ()
+    report = QualityReport(
+        "dev", 4, 2, 10, 4,
+        tuple(Score(n, float(v.mean()), 1.0, 4) for n, v in top1.items()),
+        1.0,
+        diffs,
+    )
+    text = format_report(report)
+    assert "ours - bm25: +50.0 points of hit@1, 95% interval" in text
+    assert "ours - dense: +50.0 points of hit@1" in text
+
+
 def test_bad_usage_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["quality", "--split", "nope"])
@@ -98,6 +152,11 @@ def test_quality_command_on_a_small_sample(
     assert set(scores) == {"bm25", "dense", "ours"}
     assert scores["ours"]["hit3"] == 1.0
     assert scores["ours"]["hit1"] >= 2 / 3
+    gaps = {d["baseline"]: d for d in report["differences"]}
+    assert set(gaps) == {"bm25", "dense"}
+    for name, gap in gaps.items():
+        assert gap["points"] == pytest.approx(100 * (scores["ours"]["hit1"] - scores[name]["hit1"]))
+        assert gap["low"] <= gap["points"] <= gap["high"]
 
 
 @pytest.mark.slow
