@@ -1,12 +1,14 @@
 """Generator benchmark: tokens per second of each local backend next to plain transformers, and
 the choice of model by measurement (grounded-answer quality on SubjQA dev, and speed).
 
-    python -m dialogue.bench.generators [--runs 5] [--questions 40] [--no-gemma] [--json out.json]
+    python -m dialogue.bench.generators [--runs 5] [--questions 40] [--no-gemma]
+        [--copies q4_0,bf16] [--perplexity-reviews 40] [--json out.json]
 
 Speed: the same prompt, greedy, up to 40 new tokens, through (a) plain transformers `generate`
 on the fp32 copy of SmolLM2-135M-Instruct (the baseline), (b) our transformers backend on the
 same copy, (c) our llama.cpp backend on the GGUF file (the product default), and (d) llama.cpp
-on Gemma 3 270M. Every backend is warmed once, then the runs go round-robin so load spikes on
+on Gemma 3 270M, and (e) llama.cpp on other re-quantized copies of SmolLM2's file
+(`--copies`; Q4_0 is faster still). Every backend is warmed once, then the runs go round-robin so load spikes on
 a shared machine hit all of them alike; the median is reported.
 
 Quality: for SubjQA dev questions (answerable ones, in file order), the top passages of that
@@ -15,6 +17,9 @@ every generated sentence goes through the grounding check. Reported: share of se
 survive (lexical only, and lexical + MiniLM), share of answers with something to speak, and
 the share that survives against another item's evidence (how often the check lets a claim
 through that the evidence does not support; lower is better).
+
+Same model? Each file llama.cpp can run for SmolLM2 (the shipped Q4_1, the product's Q8_0 copy
+and the `--copies`) gets its perplexity on the first SubjQA dev reviews (dialogue.bench.perplexity).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from dialogue.bench.perplexity import PerplexityResult, dev_reviews, perplexity
 from dialogue.config import DialogueConfig
 from dialogue.generation.base import Generation, GenerationRequest, Generator
 from dialogue.generation.grounding import Embed, ground
@@ -101,6 +107,7 @@ class GeneratorBenchmark:
     new_tokens: int = 40
     speed: list[SpeedResult] = field(default_factory=list)
     quality: list[QualityResult] = field(default_factory=list)
+    perplexity: list[PerplexityResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_markdown(self) -> str:
@@ -140,6 +147,18 @@ class GeneratorBenchmark:
                     f"{q.survive_semantic:.0%} | {q.answers_usable:.0%} | {q.mismatched_survive:.0%} | "
                     f"{q.median_latency_s:.2f} | {q.median_tokens:.0f} | {q.timeouts} |"
                 )
+        if self.perplexity:
+            first = self.perplexity[0]
+            lines += [
+                "",
+                f"Same model? Perplexity of each file llama.cpp can run for SmolLM2 on the first "
+                f"{first.texts} SubjQA dev reviews ({first.tokens} predicted tokens; lower is better):",
+                "",
+                "| file | MB | perplexity |",
+                "| --- | ---: | ---: |",
+            ]
+            for r in self.perplexity:
+                lines.append(f"| {r.label} ({r.file}) | {r.megabytes:.0f} | {r.perplexity:.2f} |")
         lines += [f"- {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -407,6 +426,8 @@ def run_generator_benchmark(
     new_tokens: int = 40,
     questions: int = 40,
     gemma: bool = True,
+    copies: Sequence[str] = (),
+    perplexity_reviews: int = 40,
     subjqa: Path = DEFAULT_SUBJQA,
     log: TextIO = sys.stderr,
 ) -> GeneratorBenchmark:
@@ -450,6 +471,19 @@ def run_generator_benchmark(
         ("llama_cpp backend (default)", "SmolLM2-135M Q4_1 run as Q8_0", smol.generate, _timed_warm_up(smol)),
     ]
     models: list[tuple[ModelSpec, Generator]] = [(SMOLLM2_135M, smol)]
+    copy_generators: list[LlamaCppGenerator] = []
+    for kind in copies:
+        spec = dataclasses.replace(
+            SMOLLM2_135M,
+            key=f"{SMOLLM2_135M.key}-{kind}",
+            title=f"SmolLM2-135M-Instruct (Q4_1 GGUF, run as {kind.upper()})",
+            run_as=kind,
+        )
+        copy = LlamaCppGenerator(spec, cache_dir, n_threads=threads)
+        label = f"SmolLM2-135M Q4_1 run as {kind.upper()}"
+        contenders.append(("llama_cpp backend", label, copy.generate, _timed_warm_up(copy)))
+        models.append((spec, copy))
+        copy_generators.append(copy)
     if gemma:
         try:
             gem = LlamaCppGenerator(GEMMA3_270M, cache_dir, n_threads=threads)
@@ -475,6 +509,22 @@ def run_generator_benchmark(
             for spec, generator in models:
                 print(f"quality: {spec.title} on {len(cases)} SubjQA dev questions", file=log)
                 bench.quality.append(measure_quality(spec.title, generator, cases, embed, log))
+    if perplexity_reviews > 0:
+        try:
+            reviews = dev_reviews(subjqa, perplexity_reviews)
+        except (FileNotFoundError, ValueError) as exc:
+            bench.notes.append(f"perplexity skipped: {exc}")
+            reviews = []
+        if reviews:
+            files = [("shipped", SMOLLM2_135M.gguf_path(cache_dir))]
+            files += [
+                (f"run as {g.model.run_as}", g.model_file)
+                for g in (smol, *copy_generators)
+                if g.model_file is not None
+            ]
+            for label, path in files:
+                print(f"perplexity: {path.name} on {len(reviews)} reviews", file=log)
+                bench.perplexity.append(perplexity(label, path, reviews, threads))
     bench.notes.append(
         "measured on a 2-core machine shared with other jobs: absolute figures are noisy; the "
         "ratios come from round-robin runs in one process and are the more reliable part"
@@ -489,14 +539,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--new-tokens", type=int, default=40, help="max new tokens per generation")
     parser.add_argument("--questions", type=int, default=40, help="SubjQA dev questions (0: skip quality)")
     parser.add_argument("--no-gemma", action="store_true", help="leave Gemma 3 270M out")
+    parser.add_argument(
+        "--copies",
+        default="",
+        help="comma-separated extra GGUF types to run SmolLM2 as (q4_0, bf16) for comparison",
+    )
+    parser.add_argument(
+        "--perplexity-reviews", type=int, default=40, help="SubjQA dev reviews for perplexity (0: skip)"
+    )
     parser.add_argument("--subjqa", type=Path, default=DEFAULT_SUBJQA, help="SubjQA dev.csv")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
+    from dialogue.generation.requantize import KINDS
+
+    copies = [kind.strip().lower() for kind in args.copies.split(",") if kind.strip()]
+    unknown = [kind for kind in copies if kind not in KINDS]
+    if unknown:
+        parser.error(f"--copies: unknown type {unknown[0]!r}; expected some of {', '.join(KINDS)}")
     bench = run_generator_benchmark(
         runs=args.runs,
         new_tokens=args.new_tokens,
         questions=args.questions,
         gemma=not args.no_gemma,
+        copies=copies,
+        perplexity_reviews=args.perplexity_reviews,
         subjqa=args.subjqa,
     )
     print(bench.to_markdown())

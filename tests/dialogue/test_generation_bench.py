@@ -15,6 +15,7 @@ from dialogue.bench.generators import (
     measure_speed,
     speed_request,
 )
+from dialogue.bench.perplexity import PerplexityResult, dev_reviews, perplexity
 from dialogue.generation.none_backend import NoGenerator
 
 
@@ -81,3 +82,49 @@ def test_report_has_both_tables() -> None:
     text = bench.to_markdown()
 
     assert "| backend |" in text and "| m | 1 | 2 | 50% |" in text and "- noisy" in text
+
+
+def test_report_lists_the_perplexity_of_each_file() -> None:
+    bench = GeneratorBenchmark(prompt_tokens=120)
+    bench.perplexity.append(PerplexityResult("shipped", "m.Q4_1.gguf", 98.2, 40, 5000, 41.82))
+
+    text = bench.to_markdown()
+
+    assert "first 40 SubjQA dev reviews (5000 predicted tokens" in text
+    assert "| shipped (m.Q4_1.gguf) | 98 | 41.82 |" in text
+
+
+def test_dev_reviews_are_distinct_in_file_order_and_a_missing_column_is_named(tmp_path: Path) -> None:
+    good = tmp_path / "dev.csv"
+    good.write_text(
+        "item_id,review\nA,Great sound. ANSWERNOTFOUND\nA,Great sound.\nB,Too heavy.\nC,Loud.\n",
+        encoding="utf-8",
+    )
+    assert dev_reviews(good, 2) == ["Great sound.", "Too heavy."]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("item_id,text\nA,Great\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv: column 'review' missing \(line 1\)"):
+        dev_reviews(bad, 2)
+
+
+def test_real_reviews_are_likelier_than_the_same_words_shuffled(tmp_path: Path) -> None:
+    import importlib.util
+    import random
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed")
+    from dialogue.generation.models import SMOLLM2_135M
+
+    reviews = [
+        "The battery lasts about two days and the screen is easy to read in bright sunlight.",
+        "Sound quality is great for the price, but the bass gets muddy at high volume.",
+    ]
+    rng = random.Random(3)
+    shuffled = [" ".join(rng.sample(r.split(), len(r.split()))) for r in reviews]
+    model = SMOLLM2_135M.gguf_path(tmp_path)
+
+    real = perplexity("shipped", model, reviews, threads=1)
+    salad = perplexity("shipped", model, shuffled, threads=1)
+
+    assert real.texts == 2 and real.tokens > 20 and real.file == model.name
+    assert real.perplexity < salad.perplexity / 3

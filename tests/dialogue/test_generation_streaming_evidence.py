@@ -140,14 +140,16 @@ def test_the_q8_copy_is_made_once_and_answers_like_the_original(tmp_path) -> Non
         pytest.skip("llama-cpp-python is not installed")
     from dialogue.generation.llama_cpp_backend import LlamaCppGenerator
     from dialogue.generation.models import SMOLLM2_135M
-    from dialogue.generation.requantize import q8_copy
+    from dialogue.generation.requantize import requantized_copy
 
     source = SMOLLM2_135M.gguf_path(tmp_path)
-    copy = q8_copy(source, tmp_path)
+    copy = requantized_copy(source, tmp_path, "q8_0")
     assert copy.is_file() and copy.parent == tmp_path and copy.name.endswith(".q8_0.gguf")
     made = copy.stat().st_mtime_ns
-    assert q8_copy(source, tmp_path) == copy and copy.stat().st_mtime_ns == made  # once
+    assert requantized_copy(source, tmp_path) == copy and copy.stat().st_mtime_ns == made  # once
     assert not list(tmp_path.glob(".*.partial"))
+    with pytest.raises(ValueError, match="unknown GGUF copy type 'q3_k'"):
+        requantized_copy(source, tmp_path, "q3_k")
     generator = LlamaCppGenerator(cache_dir=tmp_path)
     generator.warm_up()
     assert generator.model_file == copy
