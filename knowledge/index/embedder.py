@@ -56,8 +56,17 @@ def load_embedder() -> SentenceTransformer:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
-    model = SentenceTransformer(str(model_path()), device="cpu")
+    # transformers draws a "Loading weights" bar for a sub-second load; it would land in the
+    # middle of a chat transcript or a CLI's JSON on stderr.
+    bar_was_on = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        model = SentenceTransformer(str(model_path()), device="cpu")
+    finally:
+        if bar_was_on:
+            transformers_logging.enable_progress_bar()
     model.max_seq_length = MAX_SEQ_LENGTH
     return model
 
