@@ -170,8 +170,10 @@ def speed_request(new_tokens: int, variant: int = 0) -> GenerationRequest:
     passages, so llama.cpp cannot reuse the previous prompt from its cache beyond the shared
     system prompt and the start of the user turn (about 40 tokens, which it also reuses in the
     product, where every answer request starts the same way); transformers processes the whole
-    prompt every time. No repetition penalty and no two-sentence early stop: the baseline
-    applies neither, so every backend generates up to the same `new_tokens`.
+    prompt every time. No repetition penalty, no two-sentence early stop, no stop strings and
+    no end of text before `new_tokens` (`ignore_eos`): every backend generates exactly
+    `new_tokens` tokens, so tokens per second compares like with like even where two backends'
+    numerics make their greedy texts differ.
     """
     first = variant % len(SPEED_PASSAGES)
     passages = [SPEED_PASSAGES[(first + k) % len(SPEED_PASSAGES)] for k in range(3)]
@@ -181,7 +183,9 @@ def speed_request(new_tokens: int, variant: int = 0) -> GenerationRequest:
         max_new_tokens=new_tokens,
         budget_s=NO_LIMIT_S,
     )
-    return dataclasses.replace(request, repetition_penalty=1.0, max_sentences=None)
+    return dataclasses.replace(
+        request, repetition_penalty=1.0, max_sentences=None, stop=(), ignore_eos=True
+    )
 
 
 class PlainTransformers:
@@ -229,6 +233,7 @@ class PlainTransformers:
             output = self._loaded.model.generate(
                 **inputs,
                 max_new_tokens=request.max_new_tokens,
+                min_new_tokens=request.max_new_tokens if request.ignore_eos else None,
                 do_sample=False,
                 temperature=None,
                 top_p=None,
@@ -465,11 +470,20 @@ def run_generator_benchmark(
     bench.prompt_tokens = round(_median([plain.prompt_tokens(r) for r in requests]))
     ours_tf = TransformersGenerator(cache_dir, threads=threads)
     smol = LlamaCppGenerator(SMOLLM2_135M, cache_dir, n_threads=threads)
+    smol_load = _timed_warm_up(smol)
     contenders: list[tuple[str, str, Callable[[GenerationRequest], Generation], float]] = [
         ("plain transformers generate (baseline)", "SmolLM2-135M fp32", plain.generate, plain_load),
         ("transformers backend", "SmolLM2-135M fp32", ours_tf.generate, _timed_warm_up(ours_tf)),
-        ("llama_cpp backend (default)", "SmolLM2-135M Q4_1 run as Q8_0", smol.generate, _timed_warm_up(smol)),
     ]
+    if smol.prefill_file is not None:
+        q8_only = LlamaCppGenerator(SMOLLM2_135M, cache_dir, n_threads=threads, split_prefill=False)
+        contenders.append(
+            ("llama_cpp backend, one file", "SmolLM2-135M Q4_1 run as Q8_0", q8_only.generate, _timed_warm_up(q8_only))
+        )
+        default_model = "SmolLM2-135M Q4_1 run as Q8_0, prompts on BF16"
+    else:
+        default_model = "SmolLM2-135M Q4_1 run as Q8_0"
+    contenders.append(("llama_cpp backend (default)", default_model, smol.generate, smol_load))
     models: list[tuple[ModelSpec, Generator]] = [(SMOLLM2_135M, smol)]
     copy_generators: list[LlamaCppGenerator] = []
     for kind in copies:
@@ -478,6 +492,7 @@ def run_generator_benchmark(
             key=f"{SMOLLM2_135M.key}-{kind}",
             title=f"SmolLM2-135M-Instruct (Q4_1 GGUF, run as {kind.upper()})",
             run_as=kind,
+            prefill_as=None,
         )
         copy = LlamaCppGenerator(spec, cache_dir, n_threads=threads)
         label = f"SmolLM2-135M Q4_1 run as {kind.upper()}"

@@ -48,6 +48,10 @@ class GenerationRequest:
     # Streaming backends stop once this many sentences are complete (the voice answer speaks
     # at most two, so the tokens after them are wasted time); None: no sentence limit.
     max_sentences: int | None = None
+    # Benchmarks: the local backends never end the text early (no end-of-text token and no
+    # default stop of their own before max_new_tokens; `stop` still applies), so every backend
+    # is timed over the same number of tokens.
+    ignore_eos: bool = False
 
     def __post_init__(self) -> None:
         if not self.messages:

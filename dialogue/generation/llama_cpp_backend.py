@@ -34,13 +34,16 @@ class LlamaCppGenerator:
         cache_dir: Path | None = None,
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
+        split_prefill: bool = True,
     ) -> None:
         self.model = model
+        self._split_prefill = split_prefill
         self._cache_dir = cache_dir or Path.home() / ".shoptalk" / "models"
         self._n_ctx = n_ctx
         self._n_threads = n_threads
         self.threads: int | None = None  # the thread count chosen when the model loaded
         self.model_file: Path | None = None  # the GGUF file llama.cpp runs, once loaded
+        self.prefill_file: Path | None = None  # the copy prompts run on, if any (split_prefill)
         self._llama: LazyModel[Llama] = LazyModel(self._load, f"{model.title} with llama.cpp")
         self._worker = BudgetedWorker(f"llama.cpp {model.key}")
 
@@ -64,17 +67,35 @@ class LlamaCppGenerator:
             path = requantized_copy(path, self._cache_dir, self.model.run_as)
         self.model_file = path
         self.threads = self._n_threads or default_threads()
-        return Llama(
-            model_path=str(path),
-            n_ctx=self._n_ctx,
-            n_threads=self.threads,
-            n_threads_batch=self.threads,  # prompt processing; llama-cpp-python defaults to all cores
+        options: dict[str, Any] = {
+            "n_ctx": self._n_ctx,
+            "n_threads": self.threads,
+            # prompt processing; llama-cpp-python defaults to all cores
+            "n_threads_batch": self.threads,
             # Flash attention: measured here (1 thread, load 5) the ~75 new prompt tokens took
             # 0.29 s instead of 0.43 s and a 40-token answer 0.58 s instead of 0.87 s.
-            flash_attn=True,
-            chat_format=self.model.chat_format,
-            verbose=False,
-        )
+            "flash_attn": True,
+            "chat_format": self.model.chat_format,
+            "verbose": False,
+        }
+        prefill = self._prefill_file()
+        if prefill is None:
+            return Llama(model_path=str(path), **options)
+        from dialogue.generation.split_prefill import SplitPrefillLlama
+
+        self.prefill_file = prefill
+        return SplitPrefillLlama(model_path=str(path), prefill_model_path=str(prefill), **options)
+
+    def _prefill_file(self) -> Path | None:
+        """The copy prompts are processed on, when the model names one and the CPU gains."""
+        if not self.model.prefill_as or not self._split_prefill:
+            return None
+        from dialogue.generation.requantize import requantized_copy
+        from dialogue.generation.split_prefill import native_bf16
+
+        if self.model.prefill_as == "bf16" and not native_bf16():
+            return None
+        return requantized_copy(self.model.gguf_path(self._cache_dir), self._cache_dir, self.model.prefill_as)
 
     def warm_up(self) -> None:
         """Load the model now (raises ModelLoadError if it cannot be loaded)."""
@@ -108,13 +129,17 @@ class LlamaCppGenerator:
     def _stream(self, llama: Llama, request: GenerationRequest, progress: Progress) -> str:
         """Generate on the worker thread into `progress`; returns the finish reason."""
         chunks: Iterator[Any]
+        # Ending the text early is made impossible for benchmarks (see GenerationRequest).
+        no_eos = {llama.token_eos(): -1e9} if request.ignore_eos else None
         if self.model.chat_format is None:
             chunks = llama.create_completion(
                 prompt=request.as_completion_prompt(),
                 max_tokens=request.max_new_tokens,
                 temperature=request.temperature,
                 repeat_penalty=request.repetition_penalty,
-                stop=[*request.stop, "\n\n"],
+                # A base model's answer ends at a blank line, unless the text may not end early.
+                stop=[*request.stop] + ([] if request.ignore_eos else ["\n\n"]),
+                logit_bias=no_eos,
                 stream=True,
             )
         else:
@@ -125,6 +150,7 @@ class LlamaCppGenerator:
                 temperature=request.temperature,
                 repeat_penalty=request.repetition_penalty,
                 stop=list(request.stop) or None,
+                logit_bias=no_eos,
                 stream=True,
             )
         finish = "stop"

@@ -26,7 +26,9 @@ class ModelSpec:
     instruction-tuned) model, which gets the messages as one plain completion prompt;
     `system_role` is False for models whose template has no system turn (its text is folded
     into the user message); `run_as` makes llama.cpp run a copy of the file re-quantized to
-    that GGUF type ("q8_0": faster prompt processing, see dialogue.generation.requantize).
+    that GGUF type ("q8_0": faster prompt processing, see dialogue.generation.requantize);
+    `prefill_as` processes prompts on another copy where the CPU makes that faster
+    (dialogue.generation.split_prefill).
     """
 
     key: str
@@ -36,6 +38,7 @@ class ModelSpec:
     chat_format: str | None
     system_role: bool = True
     run_as: str | None = None  # None: llama.cpp runs the file as shipped
+    prefill_as: str | None = None  # a copy for prompts on CPUs with native bf16 (split_prefill)
 
     def gguf_path(self, cache_dir: Path) -> Path:
         """The GGUF file, assembling it into `cache_dir` first where the package needs that."""
@@ -54,6 +57,7 @@ SMOLLM2_135M = ModelSpec(
     gguf_name="SmolLM2-135M-Instruct.Q4_1.gguf",
     chat_format="chatml",
     run_as="q8_0",
+    prefill_as="bf16",
 )
 
 # The registry package carries google/gemma-3-270m, the pretrained base model (its model

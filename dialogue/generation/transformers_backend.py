@@ -161,6 +161,8 @@ class TransformersGenerator:
             "repetition_penalty": request.repetition_penalty,
             "stopping_criteria": StoppingCriteriaList([criterion]),
         }
+        if request.ignore_eos:
+            options["min_new_tokens"] = request.max_new_tokens
         if request.greedy:
             options.update(temperature=None, top_p=None, top_k=None)
         else:

@@ -232,6 +232,19 @@ def test_max_sentences_stops_a_local_model_after_that_many_sentences(harness: Ha
         assert unlimited.text.startswith(result.text), (result.text, unlimited.text)
 
 
+def test_ignore_eos_makes_a_local_model_write_exactly_max_new_tokens(harness: Harness) -> None:
+    if harness.generator.name not in ("transformers", "llama_cpp"):
+        pytest.skip("only the local backends take part in the tokens-per-second benchmark")
+    request = _question(max_new_tokens=64, budget_s=GENEROUS_BUDGET_S)
+    natural, _ = _run(harness, request)
+    forced, _ = _run(harness, dataclasses.replace(request, ignore_eos=True))
+
+    assert natural.error is None and forced.error is None, (natural, forced)
+    assert forced.tokens == 64 and forced.finish_reason == "length", forced
+    if natural.finish_reason == "stop":  # the model ended its answer by itself
+        assert natural.tokens < forced.tokens, (natural, forced)
+
+
 def test_warm_up_is_idempotent_and_name_is_the_config_name(harness: Harness) -> None:
     harness.generator.warm_up()
     harness.generator.warm_up()
