@@ -41,7 +41,7 @@ from dialogue.bench.perplexity import PerplexityResult, dev_reviews, perplexity
 from dialogue.config import DialogueConfig
 from dialogue.generation.base import Generation, GenerationRequest, Generator
 from dialogue.generation.grounding import Embed, ground
-from dialogue.generation.models import GEMMA3_270M, SMOLLM2_135M, ModelFileError, ModelSpec
+from dialogue.generation.models import GEMMA3_270M, SMOLLM2_135M, ModelFileError
 from dialogue.generation.prompts import MAX_PASSAGES, PASSAGE_CHARS, answer_evidence, answer_request
 from dialogue.generation.text import split_sentences
 
@@ -475,16 +475,20 @@ def run_generator_benchmark(
         ("plain transformers generate (baseline)", "SmolLM2-135M fp32", plain.generate, plain_load),
         ("transformers backend", "SmolLM2-135M fp32", ours_tf.generate, _timed_warm_up(ours_tf)),
     ]
+    models: list[tuple[str, Generator]] = []
     if smol.prefill_file is not None:
         q8_only = LlamaCppGenerator(SMOLLM2_135M, cache_dir, n_threads=threads, split_prefill=False)
         contenders.append(
             ("llama_cpp backend, one file", "SmolLM2-135M Q4_1 run as Q8_0", q8_only.generate, _timed_warm_up(q8_only))
         )
+        models.append((f"{SMOLLM2_135M.title}, one file", q8_only))
+        default_title = f"{SMOLLM2_135M.title}, prompts on BF16 (default)"
         default_model = "SmolLM2-135M Q4_1 run as Q8_0, prompts on BF16"
     else:
+        default_title = f"{SMOLLM2_135M.title} (default)"
         default_model = "SmolLM2-135M Q4_1 run as Q8_0"
     contenders.append(("llama_cpp backend (default)", default_model, smol.generate, smol_load))
-    models: list[tuple[ModelSpec, Generator]] = [(SMOLLM2_135M, smol)]
+    models.insert(0, (default_title, smol))
     copy_generators: list[LlamaCppGenerator] = []
     for kind in copies:
         spec = dataclasses.replace(
@@ -497,13 +501,13 @@ def run_generator_benchmark(
         copy = LlamaCppGenerator(spec, cache_dir, n_threads=threads)
         label = f"SmolLM2-135M Q4_1 run as {kind.upper()}"
         contenders.append(("llama_cpp backend", label, copy.generate, _timed_warm_up(copy)))
-        models.append((spec, copy))
+        models.append((spec.title, copy))
         copy_generators.append(copy)
     if gemma:
         try:
             gem = LlamaCppGenerator(GEMMA3_270M, cache_dir, n_threads=threads)
             contenders.append(("llama_cpp backend", "Gemma 3 270M Q4_K_M", gem.generate, _timed_warm_up(gem)))
-            models.append((GEMMA3_270M, gem))
+            models.append((GEMMA3_270M.title, gem))
         except (ModelFileError, RuntimeError) as exc:
             bench.notes.append(f"Gemma 3 270M skipped: {exc}")
     print(f"speed: {runs} round-robin runs of {len(contenders)} backends", file=log)
@@ -521,9 +525,9 @@ def run_generator_benchmark(
             embed = knowledge_embed()
             if embed is None:
                 bench.notes.append("MiniLM embedder not installed: semantic column equals lexical")
-            for spec, generator in models:
-                print(f"quality: {spec.title} on {len(cases)} SubjQA dev questions", file=log)
-                bench.quality.append(measure_quality(spec.title, generator, cases, embed, log))
+            for title, generator in models:
+                print(f"quality: {title} on {len(cases)} SubjQA dev questions", file=log)
+                bench.quality.append(measure_quality(title, generator, cases, embed, log))
     if perplexity_reviews > 0:
         try:
             reviews = dev_reviews(subjqa, perplexity_reviews)
