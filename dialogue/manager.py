@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from dialogue import intents
 from dialogue.answers import (
     ANSWERABLE_DENSE,
     Evidence,
@@ -41,12 +42,6 @@ MORE_EVIDENCE = "more_evidence"
 PICK_PRODUCT = "pick_product"
 CHAT = "chat"
 ASK_COMMUNITY = "ask_community"  # taken over by the community feature (dialogue.social)
-
-# Intent and slot names of the interaction model used in dialog directives
-PRODUCT_QUESTION_INTENT = "ProductQuestionIntent"
-REVIEW_SUMMARY_INTENT = "ReviewSummaryIntent"
-PRODUCT_SLOT = "Product"
-QUERY_SLOT = "Query"
 
 SEARCH_K = 8
 MAX_QUERY_CHARS = 120
@@ -108,12 +103,12 @@ class DialogueManager:
                 reprompt=(Say("products.which_reprompt"),),
                 state=state.updated(pending=None),
             )
-        intent = PRODUCT_QUESTION_INTENT if then == "question" else REVIEW_SUMMARY_INTENT
-        slots = {QUERY_SLOT: query} if then == "question" and query else {}
+        intent = intents.PRODUCT_QUESTION if then == "question" else intents.REVIEW_SUMMARY
+        slots = {intents.SLOT_QUERY: query} if then == "question" and query else {}
         return Reply(
             speech=(Say("products.which"),),
             reprompt=(Say("products.which_reprompt"),),
-            directive=ElicitSlot(intent, PRODUCT_SLOT, slots),
+            directive=ElicitSlot(intent, intents.SLOT_PRODUCT, slots),
             state=state.updated(pending=None),
         )
 

@@ -2,7 +2,9 @@
 
 Handlers, the simulator, CanFulfillIntentRequest and the model tools refer to these
 constants; a test checks that interaction_models/*.json and the registered handlers agree
-with them in both directions.
+with them in both directions. The custom intent and slot names are defined in
+dialogue/intents.py (dialogue/ needs them for dialog directives and must not import skill) and
+re-exported here; built-in intents, slot types and the invocation name are the skill's own.
 """
 
 from __future__ import annotations
@@ -10,28 +12,42 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-INVOCATION_NAME: Final = "shop talk"
+# Custom intents and slots: defined in the dialogue layer, re-exported as this module's names.
+from dialogue.intents import (
+    ADD_FRIEND,
+    ANSWER_QUESTIONS,
+    ASK_COMMUNITY,
+    BLOCK_USER,
+    CHAT,
+    DELETE_MESSAGE,
+    DELETE_MY_DATA,
+    DELETE_MY_REVIEW,
+    FRIEND_REQUESTS,
+    HEAR_MY_REVIEWS,
+    LEAVE_REVIEW,
+    POLL,
+    PRODUCT_QUESTION,
+    READ_MESSAGES,
+    REPORT_MESSAGE,
+    REVIEW_SUMMARY,
+    SEND_MESSAGE,
+    SET_NAME,
+    SHARE_FRIEND_CODE,
+    SLOT_ANSWER,
+    SLOT_FRIEND,
+    SLOT_FRIEND_CODE,
+    SLOT_MESSAGE_TEXT,
+    SLOT_NAME,
+    SLOT_POLL_CHOICE,
+    SLOT_PRODUCT,
+    SLOT_QUERY,
+    SLOT_QUESTION,
+    SLOT_RATING,
+    SLOT_REVIEW_TEXT,
+    SLOT_TOPIC,
+)
 
-# --- custom intents -------------------------------------------------------------------------
-PRODUCT_QUESTION: Final = "ProductQuestionIntent"
-REVIEW_SUMMARY: Final = "ReviewSummaryIntent"
-LEAVE_REVIEW: Final = "LeaveReviewIntent"
-SEND_MESSAGE: Final = "SendMessageIntent"
-READ_MESSAGES: Final = "ReadMessagesIntent"
-ADD_FRIEND: Final = "AddFriendIntent"
-SHARE_FRIEND_CODE: Final = "ShareFriendCodeIntent"
-SET_NAME: Final = "SetNameIntent"
-ASK_COMMUNITY: Final = "AskCommunityIntent"
-ANSWER_QUESTIONS: Final = "AnswerQuestionsIntent"
-POLL: Final = "PollIntent"
-CHAT: Final = "ChatIntent"
-DELETE_MY_DATA: Final = "DeleteMyDataIntent"
-HEAR_MY_REVIEWS: Final = "HearMyReviewsIntent"
-DELETE_MY_REVIEW: Final = "DeleteMyReviewIntent"
-FRIEND_REQUESTS: Final = "FriendRequestsIntent"
-BLOCK_USER: Final = "BlockUserIntent"
-REPORT_MESSAGE: Final = "ReportMessageIntent"
-DELETE_MESSAGE: Final = "DeleteMessageIntent"
+INVOCATION_NAME: Final = "shop talk"
 
 # --- built-in intents -----------------------------------------------------------------------
 HELP: Final = "AMAZON.HelpIntent"
@@ -43,20 +59,6 @@ YES: Final = "AMAZON.YesIntent"
 NO: Final = "AMAZON.NoIntent"
 NEXT: Final = "AMAZON.NextIntent"
 REPEAT: Final = "AMAZON.RepeatIntent"
-
-# --- slots ----------------------------------------------------------------------------------
-SLOT_QUERY: Final = "Query"
-SLOT_PRODUCT: Final = "Product"
-SLOT_RATING: Final = "Rating"
-SLOT_REVIEW_TEXT: Final = "ReviewText"
-SLOT_FRIEND: Final = "Friend"
-SLOT_MESSAGE_TEXT: Final = "MessageText"
-SLOT_FRIEND_CODE: Final = "FriendCode"
-SLOT_NAME: Final = "Name"
-SLOT_QUESTION: Final = "Question"
-SLOT_POLL_CHOICE: Final = "PollChoice"
-SLOT_TOPIC: Final = "Topic"
-SLOT_ANSWER: Final = "Answer"
 
 # --- slot types -----------------------------------------------------------------------------
 TYPE_PRODUCT: Final = "PRODUCT"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from dialogue import intents
 from dialogue.linking import ProductLinker, speakable_name
 from dialogue.reply import ElicitSlot, Reply
 from dialogue.social.context import Clock, SocialTurn, ask, data_of, pending, say
@@ -28,8 +29,6 @@ log = logging.getLogger(__name__)
 ASK_COMMUNITY = "ask_community"  # data {"product_id", "question"}
 ANSWER_QUESTION = "answer_question"  # data {"question_id", "skip"}
 MORE_QUESTIONS = "more_questions"  # data {"skip": space-separated question ids}
-ASK_INTENT, PRODUCT_SLOT, QUESTION_SLOT = "AskCommunityIntent", "Product", "Question"
-ANSWER_INTENT, ANSWER_SLOT = "AnswerQuestionsIntent", "Answer"
 MAX_SKIPPED = 20
 _SKIP_WORDS = frozenset({"", "skip", "skip it", "next", "pass", "i don't know", "no idea", "no"})
 _NOT_AN_ANSWER = frozenset({"yes", "yeah", "ok", "okay", "sure", "yes please"})
@@ -52,19 +51,22 @@ class Community:
         self, turn: SocialTurn, product: str | None, product_er_id: str | None, question: str | None
     ) -> Reply:
         """AskCommunityIntent: which product, what question; then read back and confirm."""
-        known = {k: v for k, v in ((PRODUCT_SLOT, product), (QUESTION_SLOT, question)) if v}
+        given = ((intents.SLOT_PRODUCT, product), (intents.SLOT_QUESTION, question))
+        known = {k: v for k, v in given if v}
         if not product and not turn.state.focus_product_id:
-            return ask(turn, question=say("ask.which"), directive=ElicitSlot(ASK_INTENT, PRODUCT_SLOT, known))
+            return ask(turn, question=say("ask.which"),
+                       directive=ElicitSlot(intents.ASK_COMMUNITY, intents.SLOT_PRODUCT, known))
         found, candidates = link_product(self._linker, product, product_er_id, turn.state.focus_product_id)
         if found is None:
-            known.pop(PRODUCT_SLOT, None)
+            known.pop(intents.SLOT_PRODUCT, None)
             lead = (say("review.which_of", options=choices(candidates)) if candidates
                     else say("review.unknown_product", name=product or ""))
-            return ask(turn, lead, question=say("ask.which"), directive=ElicitSlot(ASK_INTENT, PRODUCT_SLOT, known))
+            return ask(turn, lead, question=say("ask.which"),
+                       directive=ElicitSlot(intents.ASK_COMMUNITY, intents.SLOT_PRODUCT, known))
         name = speakable_name(found)
         if not question or not question.strip():
             return ask(turn, question=say("ask.what", product=name),
-                       directive=ElicitSlot(ASK_INTENT, QUESTION_SLOT, known))
+                       directive=ElicitSlot(intents.ASK_COMMUNITY, intents.SLOT_QUESTION, known))
         text = " ".join(question.split())
         return ask(
             turn, question=say("ask.confirm", product=name, question=moderate(text).text or text),
@@ -126,7 +128,7 @@ class Community:
             question=say("answer.what"),
             reprompt=say("answer.what_reprompt"),
             pending=pending(ANSWER_QUESTION, question_id=question.id, skip=skip_next),
-            directive=ElicitSlot(ANSWER_INTENT, ANSWER_SLOT),
+            directive=ElicitSlot(intents.ANSWER_QUESTIONS, intents.SLOT_ANSWER),
         )
 
     def answer(self, turn: SocialTurn, text: str | None) -> Reply:
@@ -164,7 +166,8 @@ class Community:
     def repeat_question(self, turn: SocialTurn) -> Reply:
         """The user said yes (or nothing usable) where an answer was expected: ask again."""
         return ask(turn, question=say("answer.what"), reprompt=say("answer.what_reprompt"),
-                   pending=turn.state.pending, directive=ElicitSlot(ANSWER_INTENT, ANSWER_SLOT))
+                   pending=turn.state.pending,
+                   directive=ElicitSlot(intents.ANSWER_QUESTIONS, intents.SLOT_ANSWER))
 
     def more(self, turn: SocialTurn) -> Reply:
         data = data_of(turn.state.pending, MORE_QUESTIONS) or {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
+from dialogue import intents
 from dialogue.reply import ElicitSlot, Reply, Say
 from dialogue.social.codes import parse_friend_code
 from dialogue.social.context import Clock, SocialTurn, ask, data_of, pending, say
@@ -20,11 +21,6 @@ from knowledge.store.base import Store
 ACCEPT_FRIEND = "accept_friend"  # pending action: data {"requester": user id}
 BLOCK_SENDER = "block_sender"  # asked after a report: data {"user": sender id}
 HANDLE_MATCH_CUTOFF = 75.0
-
-# slot and intent names the skill's interaction model uses (dialogue/ names them as plain
-# strings; skill/intents.py holds the same values)
-ADD_FRIEND_INTENT, FRIEND_CODE_SLOT = "AddFriendIntent", "FriendCode"
-SET_NAME_INTENT, NAME_SLOT = "SetNameIntent", "Name"
 
 
 class Friends:
@@ -80,7 +76,7 @@ class Friends:
         if not spoken or not spoken.strip():
             return ask(
                 turn, question=say("name.which"),
-                directive=ElicitSlot(SET_NAME_INTENT, NAME_SLOT),
+                directive=ElicitSlot(intents.SET_NAME, intents.SLOT_NAME),
             )
         user = self._profiles.ensure(turn.user_hash, self._clock())
         try:
@@ -88,7 +84,7 @@ class Friends:
         except NameProblem as problem:
             return ask(
                 turn, say(f"name.{problem}", name=clean_name(spoken)), question=say("name.which"),
-                directive=ElicitSlot(SET_NAME_INTENT, NAME_SLOT),
+                directive=ElicitSlot(intents.SET_NAME, intents.SLOT_NAME),
             )
         return ask(turn, say("name.set", name=user.handle))
 
@@ -99,7 +95,7 @@ class Friends:
     # --- requests -----------------------------------------------------------------------------
     def add_by_code(self, turn: SocialTurn, spoken: str | None) -> Reply:
         """Send a friend request to the owner of the code heard in `spoken`."""
-        elicit = ElicitSlot(ADD_FRIEND_INTENT, FRIEND_CODE_SLOT)
+        elicit = ElicitSlot(intents.ADD_FRIEND, intents.SLOT_FRIEND_CODE)
         if not spoken or not spoken.strip():
             return ask(turn, question=say("add.which_code"), directive=elicit)
         code = parse_friend_code(spoken)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from dialogue import intents
 from dialogue.reply import ElicitSlot, Reply
 from dialogue.social.context import Clock, SocialTurn, ask, counted, data_of, pending, say
 from dialogue.social.friends import BLOCK_SENDER, Friends
@@ -24,8 +25,6 @@ from knowledge.store.base import Store
 CONFIRM_MESSAGE = "confirm_message"  # data {"to": user id, "text": moderated text}
 HEARD_MESSAGE = "heard_message"  # data {"id": message id, "from": sender id}
 READ_AT_ONCE = 3  # messages read in one turn before asking to go on
-
-SEND_INTENT, FRIEND_SLOT, TEXT_SLOT = "SendMessageIntent", "Friend", "MessageText"
 
 
 class Messages:
@@ -46,18 +45,18 @@ class Messages:
         if not friend or not friend.strip():
             return ask(
                 turn, question=say("send.who"),
-                directive=ElicitSlot(SEND_INTENT, FRIEND_SLOT, _known(text=text)),
+                directive=ElicitSlot(intents.SEND_MESSAGE, intents.SLOT_FRIEND, _known(text=text)),
             )
         recipient = self._friends.find_friend(me.id, friend)
         if recipient is None:
             return ask(
                 turn, say("send.not_friend", name=clean_name(friend)), question=say("send.who"),
-                directive=ElicitSlot(SEND_INTENT, FRIEND_SLOT, _known(text=text)),
+                directive=ElicitSlot(intents.SEND_MESSAGE, intents.SLOT_FRIEND, _known(text=text)),
             )
         if not text or not text.strip():
             return ask(
                 turn, question=say("send.what", name=recipient.handle),
-                directive=ElicitSlot(SEND_INTENT, TEXT_SLOT, _known(friend=friend)),
+                directive=ElicitSlot(intents.SEND_MESSAGE, intents.SLOT_MESSAGE_TEXT, _known(friend=friend)),
             )
         result = moderate(text)
         if not result.published:
@@ -146,7 +145,9 @@ class Messages:
             return ask(turn, say("send.lost"))
         return ask(
             turn, question=say("send.what", name=sender.handle),
-            directive=ElicitSlot(SEND_INTENT, TEXT_SLOT, {FRIEND_SLOT: sender.handle}),
+            directive=ElicitSlot(
+                intents.SEND_MESSAGE, intents.SLOT_MESSAGE_TEXT, {intents.SLOT_FRIEND: sender.handle}
+            ),
         )
 
     def _heard(self, turn: SocialTurn) -> tuple[User, Message] | None:
@@ -179,7 +180,7 @@ class Messages:
 
 
 def _known(**values: str | None) -> Mapping[str, str]:
-    names = {"friend": FRIEND_SLOT, "text": TEXT_SLOT}
+    names = {"friend": intents.SLOT_FRIEND, "text": intents.SLOT_MESSAGE_TEXT}
     return {names[k]: v for k, v in values.items() if v}
 
 

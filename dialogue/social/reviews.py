@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dialogue import intents
 from dialogue.linking import LinkKind, ProductLinker, speakable_name
 from dialogue.reply import ElicitSlot, Reply
 from dialogue.social.context import Clock, SocialTurn, ask, counted, data_of, pending, say
@@ -26,8 +27,6 @@ log = logging.getLogger(__name__)
 
 CONFIRM_REVIEW = "confirm_review"  # data {"product", "rating", "text"}
 DELETE_REVIEW = "delete_review"  # data {"id"}
-REVIEW_INTENT = "LeaveReviewIntent"
-PRODUCT_SLOT, RATING_SLOT, TEXT_SLOT = "Product", "Rating", "ReviewText"
 MAX_REVIEW_CHARS = 2_000
 READ_AT_ONCE = 3
 
@@ -85,26 +84,28 @@ class Reviews:
         text: str | None,
     ) -> Reply:
         """LeaveReviewIntent: ask for what is missing (one thing a turn), then read it back."""
-        known = {k: v for k, v in ((PRODUCT_SLOT, product), (RATING_SLOT, rating), (TEXT_SLOT, text)) if v}
+        given = ((intents.SLOT_PRODUCT, product), (intents.SLOT_RATING, rating), (intents.SLOT_REVIEW_TEXT, text))
+        known = {k: v for k, v in given if v}
         if not product and not turn.state.focus_product_id:
-            return ask(turn, question=say("review.which"), directive=ElicitSlot(REVIEW_INTENT, PRODUCT_SLOT, known))
+            return ask(turn, question=say("review.which"),
+                       directive=ElicitSlot(intents.LEAVE_REVIEW, intents.SLOT_PRODUCT, known))
         found, candidates = link_product(self._linker, product, product_er_id, turn.state.focus_product_id)
         if found is None:
-            known.pop(PRODUCT_SLOT, None)
+            known.pop(intents.SLOT_PRODUCT, None)
             first = (say("review.which_of", options=choices(candidates)) if candidates
                      else say("review.unknown_product", name=product or ""))
             return ask(turn, first, question=say("review.which"),
-                       directive=ElicitSlot(REVIEW_INTENT, PRODUCT_SLOT, known))
+                       directive=ElicitSlot(intents.LEAVE_REVIEW, intents.SLOT_PRODUCT, known))
         name = speakable_name(found)
         stars = parse_rating(rating)
         if stars is None:
-            known.pop(RATING_SLOT, None)
+            known.pop(intents.SLOT_RATING, None)
             lead = (say("review.bad_rating"),) if rating else ()
             return ask(turn, *lead, question=say("review.stars", product=name),
-                       directive=ElicitSlot(REVIEW_INTENT, RATING_SLOT, known))
+                       directive=ElicitSlot(intents.LEAVE_REVIEW, intents.SLOT_RATING, known))
         if not text or not text.strip():
             return ask(turn, question=say("review.what", product=name),
-                       directive=ElicitSlot(REVIEW_INTENT, TEXT_SLOT, known))
+                       directive=ElicitSlot(intents.LEAVE_REVIEW, intents.SLOT_REVIEW_TEXT, known))
         text = " ".join(text.split())[:MAX_REVIEW_CHARS]
         shown = moderate(text).text or text
         return ask(
@@ -164,7 +165,9 @@ class Reviews:
         return ask(
             turn, say("review.change"), question=say("review.what", product=name),
             directive=ElicitSlot(
-                REVIEW_INTENT, TEXT_SLOT, {PRODUCT_SLOT: name, RATING_SLOT: data.get("rating", "")}
+                intents.LEAVE_REVIEW,
+                intents.SLOT_REVIEW_TEXT,
+                {intents.SLOT_PRODUCT: name, intents.SLOT_RATING: data.get("rating", "")},
             ),
         )
 
