@@ -265,22 +265,22 @@ def measure_speed(
 ) -> list[SpeedResult]:
     """Warm each contender on requests[0], then `runs` round-robin rounds, round i on
     requests[1 + i % (len - 1)] for every contender; medians per contender."""
-    samples: dict[str, list[Generation]] = {name: [] for name, _, _, _ in contenders}
+    # Keyed by position: several contenders may share a backend name (llama.cpp on other files).
+    samples: list[list[Generation]] = [[] for _ in contenders]
     for name, _, generate, _ in contenders:
         warm = generate(requests[0])
         print(f"  warm-up {name}: {warm.tokens} tokens in {warm.elapsed_s:.2f} s: {warm.text[:70]!r}", file=log)
     timed = list(requests[1:]) or list(requests)
     for round_index in range(runs):
         request = timed[round_index % len(timed)]
-        for name, _, generate, _ in contenders:
+        for position, (name, model, generate, _) in enumerate(contenders):
             result = generate(request)
             if result.error or result.timed_out:
-                raise RuntimeError(f"{name} failed during the benchmark: {result}")
-            samples[name].append(result)
+                raise RuntimeError(f"{name} ({model}) failed during the benchmark: {result}")
+            samples[position].append(result)
         print(f"  round {round_index + 1}/{runs} done", file=log)
     results = []
-    for name, model, _, load_s in contenders:
-        runs_of = samples[name]
+    for (name, model, _, load_s), runs_of in zip(contenders, samples, strict=True):
         results.append(
             SpeedResult(
                 backend=name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from dialogue.bench.generators import (
     speed_request,
 )
 from dialogue.bench.perplexity import PerplexityResult, dev_reviews, perplexity
+from dialogue.generation.base import Generation, GenerationRequest
 from dialogue.generation.none_backend import NoGenerator
 
 
@@ -55,6 +57,21 @@ def test_speed_medians_and_ratio_to_the_first_contender() -> None:
     assert [r.backend for r in results] == ["a", "b"]
     assert all(r.runs == 3 and r.median_tokens == 0 for r in results)
     assert results[1].load_s == 0.1
+
+
+def test_contenders_sharing_a_backend_name_keep_their_own_runs() -> None:
+    def fixed(tokens: int) -> Callable[[GenerationRequest], Generation]:
+        return lambda request: Generation("x " * tokens, tokens, 0.5, "llama_cpp")
+
+    results = measure_speed(
+        [("llama_cpp", "file A", fixed(10), 0.0), ("llama_cpp", "file B", fixed(20), 0.0)],
+        [speed_request(8, v) for v in range(3)],
+        runs=2,
+        log=io.StringIO(),
+    )
+
+    assert [(r.model, r.runs, r.median_tokens) for r in results] == [("file A", 2, 10), ("file B", 2, 20)]
+    assert results[1].speedup == 2.0
 
 
 def test_quality_of_a_silent_generator_is_zero() -> None:
