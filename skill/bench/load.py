@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from skill import intents
+
 MODES = ("verified", "relaxed")
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000bench"
 _WRK_JSON = re.compile(r"^WRK_JSON (\{.*\})$", re.MULTILINE)
@@ -118,7 +120,7 @@ def turn_requests(signer: Any | None, users: int = 10) -> list[HttpRequest]:
     """Launch and help turns for `users` users, signed when `signer` (a Pki) is given."""
     requests = []
     for user in range(users):
-        for request_type, intent in (("LaunchRequest", None), ("IntentRequest", "AMAZON.HelpIntent")):
+        for request_type, intent in (("LaunchRequest", None), ("IntentRequest", intents.HELP)):
             body = json.dumps(alexa_envelope(request_type, intent, user), separators=(",", ":")).encode()
             headers = {"Content-Type": "application/json"}
             if signer is not None:
