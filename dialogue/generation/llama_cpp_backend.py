@@ -60,11 +60,12 @@ class LlamaCppGenerator:
                 "llama-cpp-python is not installed (pip install -r requirements.txt; "
                 "it compiles from source, about 12 minutes on 2 cores)"
             ) from exc
-        path = self.model.gguf_path(self._cache_dir)
+        source = self.model.gguf_path(self._cache_dir)
+        path = source
         if self.model.run_as:
             from dialogue.generation.requantize import requantized_copy
 
-            path = requantized_copy(path, self._cache_dir, self.model.run_as)
+            path = requantized_copy(source, self._cache_dir, self.model.run_as)
         self.model_file = path
         self.threads = self._n_threads or default_threads()
         options: dict[str, Any] = {
@@ -78,7 +79,7 @@ class LlamaCppGenerator:
             "chat_format": self.model.chat_format,
             "verbose": False,
         }
-        prefill = self._prefill_file()
+        prefill = self._prefill_file(source)
         if prefill is None:
             return Llama(model_path=str(path), **options)
         from dialogue.generation.split_prefill import SplitPrefillLlama
@@ -86,8 +87,8 @@ class LlamaCppGenerator:
         self.prefill_file = prefill
         return SplitPrefillLlama(model_path=str(path), prefill_model_path=str(prefill), **options)
 
-    def _prefill_file(self) -> Path | None:
-        """The copy prompts are processed on, when the model names one and the CPU gains."""
+    def _prefill_file(self, source: Path) -> Path | None:
+        """The copy of `source` prompts are processed on, when the model names one and the CPU gains."""
         if not self.model.prefill_as or not self._split_prefill:
             return None
         from dialogue.generation.requantize import requantized_copy
@@ -95,7 +96,7 @@ class LlamaCppGenerator:
 
         if self.model.prefill_as == "bf16" and not native_bf16():
             return None
-        return requantized_copy(self.model.gguf_path(self._cache_dir), self._cache_dir, self.model.prefill_as)
+        return requantized_copy(source, self._cache_dir, self.model.prefill_as)
 
     def warm_up(self) -> None:
         """Load the model now (raises ModelLoadError if it cannot be loaded)."""
