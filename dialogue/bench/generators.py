@@ -4,12 +4,13 @@ the choice of model by measurement (grounded-answer quality on SubjQA dev, and s
     python -m dialogue.bench.generators [--runs 5] [--questions 40] [--no-gemma]
         [--copies q4_0,bf16] [--perplexity-reviews 40] [--json out.json]
 
-Speed: the same prompt, greedy, up to 40 new tokens, through (a) plain transformers `generate`
+Speed: the same prompt, greedy, exactly 40 new tokens, through (a) plain transformers `generate`
 on the fp32 copy of SmolLM2-135M-Instruct (the baseline), (b) our transformers backend on the
-same copy, (c) our llama.cpp backend on the GGUF file (the product default), and (d) llama.cpp
-on Gemma 3 270M, and (e) llama.cpp on other re-quantized copies of SmolLM2's file
-(`--copies`; Q4_0 is faster still). Every backend is warmed once, then the runs go round-robin so load spikes on
-a shared machine hit all of them alike; the median is reported.
+same copy, (c) our llama.cpp backend as the product runs it (the Q8_0 copy of the GGUF file,
+with prompts on a bf16 copy where the CPU has native bf16) and, where that split applies, on
+the Q8_0 copy alone, (d) llama.cpp on Gemma 3 270M, and (e) llama.cpp on other re-quantized
+copies of SmolLM2's file (`--copies`). Every backend is warmed once, then the runs go
+round-robin so load spikes on a shared machine hit all of them alike; the median is reported.
 
 Quality: for SubjQA dev questions (answerable ones, in file order), the top passages of that
 item's reviews by BM25 are the evidence; each model answers through the product's prompt and
@@ -114,7 +115,7 @@ class GeneratorBenchmark:
         """The figures as Markdown tables (what BENCHMARKS.md quotes)."""
         lines = [
             f"Speed: the product's grounded-answer prompt (median {self.prompt_tokens} prompt "
-            f"tokens; round i uses prompt variant i for every backend), greedy, up to "
+            f"tokens; round i uses prompt variant i for every backend), greedy, exactly "
             f"{self.new_tokens} new tokens, median of the runs, end-to-end (prompt processing "
             "included), warm process.",
             "",
