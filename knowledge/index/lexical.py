@@ -11,6 +11,7 @@ the delta into a fresh main index; the search index does that when the delta gro
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
 from collections import Counter
@@ -22,6 +23,9 @@ import numpy as np
 
 K1 = 1.2
 B = 0.75
+# bm25s draws four progress bars of its own; below this many documents they flash by in well
+# under a second and only clutter a chat transcript or a CLI's output.
+PROGRESS_FROM_DOCUMENTS = 50_000
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -30,6 +34,19 @@ def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
     return frozenset(STOPWORDS_EN)
+
+
+@functools.cache
+def _bm25s() -> Any:
+    """The bm25s module, imported on first use with its logger brought back to WARNING.
+
+    bm25s sets its own logger to DEBUG, so its "Building index" notes would reach every handler
+    of the application's root logger (a chat transcript, a CLI's stderr).
+    """
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 @functools.cache
@@ -83,8 +100,7 @@ class LexicalIndex:
     # --- building --------------------------------------------------------------------------
     def build(self, texts: Sequence[str], progress: bool = False) -> None:
         """Index `texts` as the main part (documents 0..len-1); the delta is emptied."""
-        import bm25s
-
+        bm25s = _bm25s()
         tokens = [tokenize(t) for t in texts]
         self._reset_delta()
         self._main_count = len(tokens)
@@ -92,7 +108,7 @@ class LexicalIndex:
             self._main, self._main_df, self._avgdl = None, {}, 1.0
             return
         retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
-        retriever.index(tokens, show_progress=progress)
+        retriever.index(tokens, show_progress=progress and len(tokens) >= PROGRESS_FROM_DOCUMENTS)
         self._main = retriever
         self._set_stats(tokens_lengths=[len(t) for t in tokens])
         del tokens
@@ -177,8 +193,7 @@ class LexicalIndex:
 
     def load(self, directory: Path) -> int | None:
         """Load a saved main part; returns its document count, None when absent or broken."""
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             count_text, avgdl_text = (directory / "count").read_text().split()
             count, avgdl = int(count_text), float(avgdl_text)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from knowledge.index.columns import CodeColumn, StringColumn, VectorColumn
 from knowledge.index.lexical import LexicalIndex, tokenize
@@ -180,3 +182,15 @@ def test_a_sentence_of_an_on_topic_review_wins_and_filtered_equals_unfiltered() 
     assert [(h.source_id, h.text, round(h.score, 9)) for h in unfiltered] == [
         (h.source_id, h.text, round(h.score, 9)) for h in same
     ]
+
+
+def test_a_small_bm25_build_logs_no_debug_notes_and_draws_no_bars(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    lexical = LexicalIndex()
+
+    lexical.build(["The battery lasts two days.", "The screen is bright at night."], progress=True)
+
+    assert not [r for r in caplog.records if r.name.startswith("bm25s")]
+    assert "BM25S" not in capsys.readouterr().err
