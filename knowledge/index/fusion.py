@@ -37,22 +37,19 @@ class FusionParams:
 
     @classmethod
     def dense_only(cls) -> FusionParams:
-        return cls(
-            dense_weight=1.0,
-            context_weight=0.0,
-            lexical_weight=0.0,
-            q2q=False,
-            diversify=False,
-            review_weight=0.0,
-            position_weight=0.0,
-        )
+        return cls._single_signal(dense_weight=1.0, lexical_weight=0.0)
 
     @classmethod
     def lexical_only(cls) -> FusionParams:
+        return cls._single_signal(dense_weight=0.0, lexical_weight=1.0)
+
+    @classmethod
+    def _single_signal(cls, dense_weight: float, lexical_weight: float) -> FusionParams:
+        """A baseline: one raw signal, with every term and step of our ranking switched off."""
         return cls(
-            dense_weight=0.0,
+            dense_weight=dense_weight,
             context_weight=0.0,
-            lexical_weight=1.0,
+            lexical_weight=lexical_weight,
             q2q=False,
             diversify=False,
             review_weight=0.0,
