@@ -125,7 +125,7 @@ def opening_of(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
     return " ".join(chosen) or quote_from("", text, max_chars)
 
 
-def _qa_answer(hit: SearchHit) -> str:
+def qa_answer(hit: SearchHit) -> str:
     """The answer part of a Q&A passage (text holds question + answer)."""
     if hit.question and hit.text.startswith(hit.question):
         return hit.text[len(hit.question) :].strip()
@@ -145,7 +145,7 @@ def evidence_from(
         if hit.kind == "qa":
             # a community answer is short and direct: speak it from its start ("Weeks. I
             # charge it once a month."), not only the sentence sharing the question's words
-            passage = _qa_answer(hit)
+            passage = qa_answer(hit)
             quote = opening_of(passage)
         else:
             passage = hit.text

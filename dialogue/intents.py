@@ -29,6 +29,9 @@ FRIEND_REQUESTS: Final = "FriendRequestsIntent"
 BLOCK_USER: Final = "BlockUserIntent"
 REPORT_MESSAGE: Final = "ReportMessageIntent"
 DELETE_MESSAGE: Final = "DeleteMessageIntent"
+CONVERSE: Final = "ConverseIntent"  # the catch-all: open speech arrives as text in SLOT_UTTERANCE
+RECOMMEND: Final = "RecommendIntent"
+COMPARE: Final = "CompareIntent"
 
 # --- slots ----------------------------------------------------------------------------------
 SLOT_QUERY: Final = "Query"
@@ -43,3 +46,7 @@ SLOT_QUESTION: Final = "Question"
 SLOT_POLL_CHOICE: Final = "PollChoice"
 SLOT_TOPIC: Final = "Topic"
 SLOT_ANSWER: Final = "Answer"
+SLOT_UTTERANCE: Final = "Utterance"
+SLOT_NEED: Final = "Need"
+SLOT_PRODUCT_A: Final = "ProductA"
+SLOT_PRODUCT_B: Final = "ProductB"

@@ -9,8 +9,9 @@ for different products give an ambiguous result the caller turns into one short 
 near-equal scores inside one family of variants (the same spoken name in other colours or
 sizes, as in imported catalogs) pick the most-reviewed variant instead of asking.
 
-The catalog is read from the store and cached per process; it is re-read when the store's
-product list changes (checked at most every `refresh_s` seconds).
+The catalog is read from the store and cached per process as a snapshot keyed by the store's
+catalog version (one key read, checked at most every `refresh_s` seconds); the product and
+family lists are read again only when that version moved.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from dataclasses import dataclass
 import jellyfish
 from rapidfuzz import fuzz
 
-from knowledge.model import Product
+from knowledge.families.titles import COLOURS, spoken_variant, variant_words
+from knowledge.model import Family, Product
 from knowledge.store.base import Store
 
 # Thresholds on a 0-100 similarity scale, chosen on the cases in tests/dialogue/test_linking.py
@@ -93,13 +95,31 @@ def speakable_name(product: Product) -> str:
 TITLE_CATEGORIES = frozenset({"books", "music", "movies", "games"})
 
 
-def product_phrase(product: Product) -> str:
+def product_phrase(product: Product, name: str | None = None) -> str:
     """The product as it fits in a sentence: "the Echo Dot", but "Project Hail Mary" (titles
-    of books and albums take no article)."""
-    name = speakable_name(product)
+    of books and albums take no article). `name` is its family's name when known."""
+    name = name or speakable_name(product)
     if product.category.lower() in TITLE_CATEGORIES or name.lower().startswith("the "):
         return name
     return f"the {name}"
+
+
+_CAPACITY_WORDS = (("sixteen", "16"), ("thirty two", "32"), ("sixty four", "64"), ("one twenty eight", "128"))
+_CAPACITY_SAID = re.compile(r"\b(\d+)\s*(gb|gig|gigs|gigabytes?|tb|terabytes?)\b")
+
+
+def _variant_terms(text: str) -> set[str]:
+    """Variant attributes said in `text`, in the form `variant_words` gives ("32gb", "black")."""
+    low = text.lower().replace("-", " ")
+    for word, digit in (*_CAPACITY_WORDS, *_NUMBER_WORDS.items()):
+        low = re.sub(rf"\b{word}\b", digit, low)
+    terms = {f"{m.group(1)}{'tb' if m.group(2).startswith('t') else 'gb'}" for m in _CAPACITY_SAID.finditer(low)}
+    terms.update(w for w in _NON_WORD.sub(" ", low).split() if w in COLOURS or w in {"3g", "4g", "lte"})
+    return terms
+
+
+def _capacity_first(attribute: str) -> tuple[bool, str]:
+    return (not attribute[:1].isdigit(), attribute)
 
 
 def _phonetic(text: str) -> str:
@@ -142,29 +162,43 @@ class _Entry:
 
 @dataclass(frozen=True)
 class _Catalog:
-    signature: tuple[tuple[str, str, tuple[str, ...]], ...]
+    signature: tuple[object, ...]
     entries: tuple[_Entry, ...]
     by_id: dict[str, Product]
+    families: dict[str, Family]
 
 
-def _build_catalog(products: Sequence[Product]) -> _Catalog:
+def _signature(products: Sequence[Product], families: Sequence[Family]) -> tuple[object, ...]:
+    return (
+        tuple((p.id, p.name, tuple(p.aliases), p.family_id) for p in products),
+        tuple((f.id, f.name, tuple(f.spoken_names)) for f in families),
+    )
+
+
+def _build_catalog(products: Sequence[Product], families: Sequence[Family] = ()) -> _Catalog:
+    """Entries to match against: a listing's names, aliases and its family's spoken names.
+
+    Listings of one stored family share its id as their family; a listing without one is
+    grouped by its normalised spoken name, as catalogs from before families were."""
+    by_family = {f.id: f for f in families}
     entries = []
     for p in products:
         short = normalise(spoken_name(p))
         bare = " ".join(w for w in short.split() if w not in _GENERIC)
-        names = [normalise(p.name), short, bare, *(normalise(a) for a in p.aliases)]
+        family = by_family.get(p.family_id)
+        spoken = (family.name, *family.spoken_names) if family else ()
+        names = [normalise(p.name), short, bare, *(normalise(a) for a in (*p.aliases, *spoken))]
         variants = tuple(dict.fromkeys(v for v in names if v))
         entries.append(
             _Entry(
                 product=p,
-                family=normalise(spoken_name(p)),
+                family=family.id if family else short,
                 variants=variants,
                 phonetics=tuple(_phonetic(v) for v in variants),
                 compact=tuple(v.replace(" ", "") for v in variants),
             )
         )
-    signature = tuple((p.id, p.name, tuple(p.aliases)) for p in products)
-    return _Catalog(signature, tuple(entries), {p.id: p for p in products})
+    return _Catalog(_signature(products, families), tuple(entries), {p.id: p for p in products}, by_family)
 
 
 def _score(query: str, entry: _Entry) -> tuple[float, str]:
@@ -192,11 +226,21 @@ def _score(query: str, entry: _Entry) -> tuple[float, str]:
     return best, via
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A product named inside an utterance, with the character span of its name."""
+
+    product: Product
+    start: int
+    end: int
+    score: float
+
+
 class ProductLinker:
     """Links spoken names to products of the store's current catalog.
 
     `review_count` orders variants of one product family (most reviewed wins); it defaults
-    to counting the store's published reviews.
+    to the store's published-review count of the listing.
     """
 
     def __init__(
@@ -207,25 +251,31 @@ class ProductLinker:
     ) -> None:
         self._store = store
         self._refresh_s = refresh_s
-        self._review_count = review_count or (lambda pid: len(store.reviews_for(pid)))
+        self._review_count = review_count or (lambda pid: store.product_stats(pid).review_count)
         self._lock = threading.Lock()
         self._catalog: _Catalog | None = None
+        self._version: str | None = None
         self._checked_at = 0.0
         self._counts: dict[str, int] = {}
 
     # --- catalog cache ----------------------------------------------------------------------
     def catalog(self) -> _Catalog:
-        """The cached catalog, re-read when the store's products changed."""
+        """The cached catalog, re-read when the store's catalog version moved."""
         now = time.monotonic()
         with self._lock:
             if self._catalog is not None and now - self._checked_at < self._refresh_s:
                 return self._catalog
+            version = self._store.catalog_version()  # read first: a change meanwhile shows next time
+            if self._catalog is not None and version == self._version:
+                self._checked_at = now
+                return self._catalog
             products = self._store.list_products()
-            signature = tuple((p.id, p.name, tuple(p.aliases)) for p in products)
+            families = self._store.list_families()
+            signature = _signature(products, families)
             if self._catalog is None or self._catalog.signature != signature:
-                self._catalog = _build_catalog(products)
+                self._catalog = _build_catalog(products, families)
                 self._counts = {}
-            self._checked_at = now
+            self._version, self._checked_at = version, now
             return self._catalog
 
     def products(self) -> tuple[Product, ...]:
@@ -233,8 +283,14 @@ class ProductLinker:
         return tuple(e.product for e in self.catalog().entries)
 
     def get(self, product_id: str) -> Product | None:
-        """A product of the current catalog by id."""
-        return self.catalog().by_id.get(product_id)
+        """A product of the current catalog by id; for a family id (the PRODUCT slot's values
+        are families), its most-reviewed listing."""
+        catalog = self.catalog()
+        product = catalog.by_id.get(product_id)
+        if product is not None or product_id not in catalog.families:
+            return product
+        listings = [e.product for e in catalog.entries if e.family == product_id]
+        return max(listings, key=lambda p: (self._count(p.id), p.id)) if listings else None
 
     def _count(self, product_id: str) -> int:
         if product_id not in self._counts:
@@ -253,7 +309,7 @@ class ProductLinker:
         are an ambiguity between them."""
         catalog = self.catalog()
         ids = [er_id] if isinstance(er_id, str) else list(er_id or ())
-        known = [catalog.by_id[i] for i in dict.fromkeys(ids) if i in catalog.by_id]
+        known = list(dict.fromkeys(p for p in (self.get(i) for i in dict.fromkeys(ids)) if p is not None))
         if len(known) == 1:
             # the interaction model's slot values may predate an imported catalog: when what
             # was said fits another product just as well, ask rather than trust ER alone
@@ -301,6 +357,87 @@ class ProductLinker:
                 seen[entry.family] = entry
         candidates = tuple(e.product for e in list(seen.values())[:3])
         return LinkResult(LinkKind.AMBIGUOUS, candidates, best_score, best_via)
+
+    def family_key(self, product_id: str) -> str:
+        """The family a product belongs to (its normalised spoken name); its id when unknown."""
+        return next((e.family for e in self.catalog().entries if e.product.id == product_id), product_id)
+
+    def family_of(self, product: Product) -> Family | None:
+        """The stored family of a listing, or None (a catalog from before families)."""
+        return self.catalog().families.get(product.family_id)
+
+    def phrase(self, product: Product) -> str:
+        """The product as it fits in a sentence, by its family's name ("the Fire HD 8")."""
+        family = self.family_of(product)
+        return product_phrase(product, family.name if family else None)
+
+    def speakable(self, product: Product) -> str:
+        """The product's short spoken name: its family's name where it has one."""
+        family = self.family_of(product)
+        return family.name if family else speakable_name(product)
+
+    def listings_named(self, product: Product, text: str) -> tuple[tuple[Product, ...], str]:
+        """The listings of the product's family that `text` names by their variant ("the 32 GB
+        one", "the magenta one") and that variant as spoken ("32 GB"); ((), "") when the
+        text names no variant of it. Several listings can share what was said (every 32 GB
+        colour): all of them are meant."""
+        listings = self.listings(product)
+        if len(listings) < 2:
+            return (), ""
+        said = _variant_terms(text)
+        variants = {p.id: variant_words(p.name, p.brand, p.category) for p in listings}
+        wanted = said & set().union(*variants.values())
+        matching = tuple(p for p in listings if wanted and wanted <= variants[p.id])
+        if not matching or len(matching) == len(listings):
+            return (), ""
+        label = spoken_variant(sorted(wanted, key=_capacity_first))
+        return matching, label
+
+    def listings(self, product: Product) -> tuple[Product, ...]:
+        """Every listing of the product's family (the same spoken name in other colours,
+        sizes or packs), the product itself first; a product without variants is alone."""
+        catalog = self.catalog()
+        family = next((e.family for e in catalog.entries if e.product.id == product.id), None)
+        others = tuple(e.product for e in catalog.entries if e.family == family and e.product.id != product.id)
+        return (product, *others) if family else (product,)
+
+    def mentions(self, text: str, min_score: float = MENTION_ACCEPT) -> list[Mention]:
+        """Every product named in `text` (lower-case words), without overlaps, in order.
+
+        Windows of the raw words are normalised and compared with each product's names (exact
+        fuzzy ratio), so "amazon tap loud enough" finds the Amazon Tap although "amazon" alone
+        is filler; a one-word short name ("tap") counts only with the word it came with.
+        Variants of one family (same spoken name) resolve to the most-reviewed one."""
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        if not spans:
+            return []
+        found: list[tuple[float, int, int, int, _Entry]] = []
+        for entry in self.catalog().entries:
+            name_words = set(_NON_WORD.sub(" ", entry.product.name.lower()).split())
+            for variant in entry.variants:
+                n = len(variant.split())
+                for size in range(max(1, n - 1), n + 3):
+                    for i in range(0, len(spans) - size + 1):
+                        raw = text[spans[i][0] : spans[i + size - 1][1]]
+                        window = normalise(raw)
+                        if not window:
+                            continue
+                        if n == 1 and len(variant) < 4 and not (size >= 2 and set(raw.split()) <= name_words):
+                            continue  # "tap" alone is a verb; "amazon tap" is the product
+                        s = fuzz.ratio(window, variant)
+                        if s >= min_score:
+                            found.append((s, len(variant), i, i + size, entry))
+        found.sort(key=lambda t: (-t[0], -t[1], t[3] - t[2], -self._count(t[4].product.id), t[2]))
+        taken: list[Mention] = []
+        used: set[int] = set()
+        families: set[str] = set()
+        for s, _, first, last, entry in found:
+            if used & set(range(first, last)) or entry.family in families:
+                continue
+            used.update(range(first, last))
+            families.add(entry.family)
+            taken.append(Mention(entry.product, spans[first][0], spans[last - 1][1], s))
+        return sorted(taken, key=lambda m: m.start)
 
     def find_mention(self, utterance: str | None, min_score: float = MENTION_ACCEPT) -> Product | None:
         """A product named inside free-form text ("is the echo dot loud"), or None.

@@ -51,6 +51,38 @@ DialogDirective = ElicitSlot | ConfirmIntent | Delegate
 
 
 @dataclass(frozen=True)
+class VisualItem:
+    """One row of a visual list: a recommended product or a poll option (`share` 0..1 is
+    the option's share of the votes once results are shown)."""
+
+    id: str
+    title: str
+    subtitle: str = ""
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class Visual:
+    """What a screen shows next to the speech, as plain (unescaped) data; the skill turns it
+    into an APL document only for devices with a screen.
+
+    kind: "summary" (title=product, rating, count, bars=aspect shares, text=quote,
+    attribution=its author), "answer" (text=quote, attribution), "recommendations"
+    (title, items: id=product id), "poll" (title=question, items=options, share after
+    voting), "message" (attribution=sender handle, text=message).
+    """
+
+    kind: str
+    title: str = ""
+    text: str = ""
+    attribution: str = ""
+    rating: float | None = None
+    count: int | None = None
+    bars: tuple[tuple[str, float], ...] = ()
+    items: tuple[VisualItem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Reply:
     """One turn's answer.
 
@@ -64,6 +96,7 @@ class Reply:
     directive: DialogDirective | None = None
     progressive: Say | None = None  # spoken first through the directive service when slow
     state: DialogueState | None = None  # the next dialogue state; None keeps it unchanged
+    visual: Visual | None = None  # shown on devices with a screen (skill/apl)
 
     def __post_init__(self) -> None:
         if not self.speech:

@@ -4,6 +4,8 @@ the exception handler and the follow-up registry.
 Handler priority (the first whose can_handle is true wins), in registration order:
 
  1. SessionEndedRequest            - logged, never spoken to
+    AlexaSkillEvent.*              - lifecycle: permissions, purge schedule (handlers/events.py)
+    APL UserEvent select_product   - a touched recommendation: its summary (skill/apl/handler.py)
  2. CanFulfillIntentRequest        - answered honestly from the live handlers below
  3. LaunchRequest                  - greeting plus feature announcements
  4. feature intents                - `feature_handlers`: one line per intent; an interim
@@ -35,13 +37,18 @@ from skill.handlers.builtins import (
 )
 from skill.handlers.can_fulfill import CanFulfillHandler, normalize_name
 from skill.handlers.chat import ChatHandler, chat_followups
+from skill.handlers.converse import CompareHandler, ConverseHandler, RecommendHandler
+from skill.apl.handler import SelectProductHandler
+from skill.apl.interceptor import VisualInterceptor
 from skill.handlers.errors import ErrorHandler
+from skill.handlers.events import SkillEventHandler
 from skill.handlers.followups import FollowUp, FollowUpHandler, FollowUpRegistry
 from skill.handlers.products import ProductQuestionHandler, ReviewSummaryHandler, product_followups
 from skill.handlers.session import Announcer, LaunchHandler, SessionEndedHandler
 from skill.handlers.social import social_announcer, social_followups, social_handlers
 from skill.handlers.upcoming import UpcomingFeatureHandler
 from skill.interceptors import LastSpeechInterceptor, TimingInterceptor, TurnInterceptor
+from skill.notifications.interceptor import NotifyAfterTurnInterceptor
 
 if TYPE_CHECKING:
     from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -56,7 +63,10 @@ def feature_handlers(services: Services) -> list[AbstractRequestHandler]:
         ProductQuestionHandler(services),
         ReviewSummaryHandler(services),
         ChatHandler(services),  # also takes Fallback while a chat is active
+        RecommendHandler(services),
+        CompareHandler(services),
         *social_handlers(services),  # reviews, friends, messages, community, polls, privacy
+        ConverseHandler(services),  # open speech: the catch-all intent, understood in dialogue/
     ]
 
 
@@ -93,13 +103,15 @@ def request_handlers(services: Services) -> list[AbstractRequestHandler]:
 
     def product_names() -> set[str]:
         names: set[str] = set()
-        for product in services.store.list_products():
+        for product in services.dialogue.linker.products():  # the cached catalog snapshot
             names.add(normalize_name(product.name))
             names.update(normalize_name(alias) for alias in product.aliases)
         return names
 
     return [
         SessionEndedHandler(),
+        SkillEventHandler(services),
+        SelectProductHandler(services),  # a touch in the APL recommendations list
         CanFulfillHandler(live_intents(features), product_names),
         LaunchHandler(services, launch_announcers(services)),
         *features,
@@ -126,4 +138,6 @@ def create_skill(services: Services) -> CustomSkill:
     builder.add_global_request_interceptor(TurnInterceptor())
     builder.add_global_response_interceptor(LastSpeechInterceptor())
     builder.add_global_response_interceptor(TimingInterceptor())
+    builder.add_global_response_interceptor(NotifyAfterTurnInterceptor(services))
+    builder.add_global_response_interceptor(VisualInterceptor(services))
     return builder.create()

@@ -19,6 +19,8 @@ from dialogue.intents import (
     ASK_COMMUNITY,
     BLOCK_USER,
     CHAT,
+    COMPARE,
+    CONVERSE,
     DELETE_MESSAGE,
     DELETE_MY_DATA,
     DELETE_MY_REVIEW,
@@ -28,6 +30,7 @@ from dialogue.intents import (
     POLL,
     PRODUCT_QUESTION,
     READ_MESSAGES,
+    RECOMMEND,
     REPORT_MESSAGE,
     REVIEW_SUMMARY,
     SEND_MESSAGE,
@@ -38,13 +41,17 @@ from dialogue.intents import (
     SLOT_FRIEND_CODE,
     SLOT_MESSAGE_TEXT,
     SLOT_NAME,
+    SLOT_NEED,
     SLOT_POLL_CHOICE,
     SLOT_PRODUCT,
+    SLOT_PRODUCT_A,
+    SLOT_PRODUCT_B,
     SLOT_QUERY,
     SLOT_QUESTION,
     SLOT_RATING,
     SLOT_REVIEW_TEXT,
     SLOT_TOPIC,
+    SLOT_UTTERANCE,
 )
 
 INVOCATION_NAME: Final = "shop talk"
@@ -66,6 +73,7 @@ TYPE_FRIEND_CODE: Final = "FRIEND_CODE"
 TYPE_SEARCH_QUERY: Final = "AMAZON.SearchQuery"
 TYPE_NUMBER: Final = "AMAZON.NUMBER"
 TYPE_FIRST_NAME: Final = "AMAZON.FirstName"
+TYPE_PHRASE: Final = "PHRASE"  # open custom type of varied phrases: carries free speech as text
 
 CUSTOM_INTENTS: Final = (
     PRODUCT_QUESTION,
@@ -87,6 +95,9 @@ CUSTOM_INTENTS: Final = (
     BLOCK_USER,
     REPORT_MESSAGE,
     DELETE_MESSAGE,
+    RECOMMEND,
+    COMPARE,
+    CONVERSE,
 )
 BUILT_IN_INTENTS: Final = (HELP, STOP, CANCEL, FALLBACK, NAVIGATE_HOME, YES, NO, NEXT, REPEAT)
 ALL_INTENTS: Final = CUSTOM_INTENTS + BUILT_IN_INTENTS
@@ -115,6 +126,11 @@ INTENT_SLOTS: Final = MappingProxyType(
         BLOCK_USER: MappingProxyType({SLOT_FRIEND: TYPE_FIRST_NAME}),
         REPORT_MESSAGE: MappingProxyType({}),
         DELETE_MESSAGE: MappingProxyType({}),
+        RECOMMEND: MappingProxyType({SLOT_NEED: TYPE_SEARCH_QUERY}),
+        COMPARE: MappingProxyType(
+            {SLOT_PRODUCT_A: TYPE_PRODUCT, SLOT_PRODUCT_B: TYPE_PRODUCT, SLOT_QUERY: TYPE_SEARCH_QUERY}
+        ),
+        CONVERSE: MappingProxyType({SLOT_UTTERANCE: TYPE_PHRASE}),
         **{name: MappingProxyType({}) for name in BUILT_IN_INTENTS},
     }
 )

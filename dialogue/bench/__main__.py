@@ -184,6 +184,11 @@ def to_markdown(results: Sequence[Latency]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["understanding"]:  # `python -m dialogue.bench understanding --spec FILE`
+        from dialogue.bench.understanding import main as understanding_main
+
+        return understanding_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m dialogue.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, help="store to use (default: a fresh demo store)")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the question list")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 
 from dialogue.reply import Say
@@ -98,6 +99,10 @@ class ChatContext:
     closing: bool = False  # the user wants to stop chatting
     yes_no: str = ""  # "yes" / "no" when the turn was a yes or no to our last chat question
     extras: Mapping[str, str] = field(default_factory=dict)
+    statement: str = ""  # a statement or opinion question to pick up (dialogue.understanding)
+    asks_opinion: str = ""  # the topic of "what do you think about X" (X), else ""
+    nothing: bool = False  # the person has nothing to say ("i don't know", "ok")
+    related: Callable[[str], Sequence[Any]] = field(default=lambda _text: ())  # catalog passages on a text
 
     @property
     def chat(self) -> ChatState:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from dialogue.answers import tidy_for_voice
 from dialogue.chat.candidates import Candidate, ChatContext, ChatUpdate, Priority
+from dialogue.chat.respond import respond
 from dialogue.linking import product_phrase
 from dialogue.reply import Say
 from dialogue.summaries import sentence_polarity, spoken_list
@@ -314,9 +315,11 @@ def close(ctx: ChatContext) -> list[Candidate]:
 
 GeneratorFn = Callable[[ChatContext], list[Candidate]]
 
+
 # Order breaks ties between equal priorities (earlier wins).
 GENERATORS: tuple[tuple[str, GeneratorFn], ...] = (
     ("close", close),
+    ("respond", respond),
     ("listen", listen),
     ("recall", recall),
     ("product_talk", product_talk),

@@ -34,7 +34,9 @@ def run(args: argparse.Namespace, config: SkillConfig, stdin: TextIO = sys.stdin
         stream=sys.stderr,
     )
     try:
-        simulator = Simulator.from_config(config, user=args.user, locale=args.locale)
+        simulator = Simulator.from_config(
+            config, user=args.user, locale=args.locale, display=getattr(args, "display", False)
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

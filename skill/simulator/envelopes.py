@@ -20,6 +20,7 @@ class Caller:
     user_id: str
     device_id: str
     locale: str
+    display: bool = False  # an Echo Show: the device supports Alexa.Presentation.APL
 
 
 def _request(kind: str, locale: str) -> dict[str, Any]:
@@ -29,6 +30,10 @@ def _request(kind: str, locale: str) -> dict[str, Any]:
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "locale": locale,
     }
+
+
+def _interfaces(caller: Caller) -> dict[str, Any]:
+    return {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}} if caller.display else {}
 
 
 def envelope(
@@ -47,13 +52,16 @@ def envelope(
             "System": {
                 "application": application,
                 "user": user,
-                "device": {"deviceId": caller.device_id, "supportedInterfaces": {}},
+                "device": {"deviceId": caller.device_id, "supportedInterfaces": _interfaces(caller)},
                 # No apiAccessToken: the simulator has no directive service to call.
                 "apiEndpoint": API_ENDPOINT,
             }
         },
         "request": dict(request),
     }
+    if caller.display:
+        document["context"]["Viewport"] = {"shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800,
+                                           "dpi": 160, "currentPixelWidth": 1280, "currentPixelHeight": 800}
     if session_id is not None:
         document["session"] = {
             "new": new_session,

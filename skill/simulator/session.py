@@ -52,10 +52,11 @@ class TurnResult:
     end_session: bool
     latency_ms: float
     responses: tuple[Mapping[str, Any], ...] = ()  # every response envelope of the turn
+    display: bool = False  # simulated on a screen device (`--display`)
 
     def to_json(self) -> dict[str, Any]:
         """The `--json` line: utterance, request_type, intent, slots, speech, reprompt,
-        end_session, latency_ms."""
+        end_session, latency_ms; with `--display` also `apl`, the turn's APL datasources."""
         return {
             "utterance": self.utterance,
             "request_type": self.request_type,
@@ -65,7 +66,16 @@ class TurnResult:
             "reprompt": self.reprompt,
             "end_session": self.end_session,
             "latency_ms": round(self.latency_ms, 1),
-        }
+        } | ({"apl": self.apl_datasources()} if self.display else {})
+
+    def apl_datasources(self) -> list[Any]:
+        """The datasources of every APL document rendered this turn (empty without --display)."""
+        found = []
+        for response in self.responses:
+            for directive in (response.get("response") or {}).get("directives") or []:
+                if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+                    found.append(directive.get("datasources"))
+        return found
 
 
 @dataclass
@@ -108,7 +118,7 @@ class Simulator:
 
     @classmethod
     def from_config(
-        cls, config: SkillConfig, user: str | None = None, locale: str | None = None
+        cls, config: SkillConfig, user: str | None = None, locale: str | None = None, display: bool = False
     ) -> Simulator:
         """A simulator for the skill the composition root builds from `config`."""
         from skill.app import build_skill
@@ -122,6 +132,7 @@ class Simulator:
             user_id=f"amzn1.ask.account.{user or 'local-user'}",
             device_id="amzn1.ask.device.shoptalk-simulator",
             locale=chosen,
+            display=display,
         )
         return cls(build_skill(config), LanguageModel.from_file(model_path(chosen)), caller)
 
@@ -278,6 +289,7 @@ class Simulator:
             end_session=end,
             latency_ms=(time.perf_counter() - started) * 1000,
             responses=tuple(responses),
+            display=self._caller.display,
         )
 
     def _follow_directives(self, responses: list[dict[str, Any]]) -> str | None:

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _products(args: argparse.Namespace) -> int:
-    from skill.tools.catalog_slot import read_catalog_products, update_product_type
+    from skill.tools.catalog_slot import read_catalog_products, update_product_type, with_families
 
     if args.from_store:
         from knowledge.store import open_store
@@ -61,16 +61,16 @@ def _products(args: argparse.Namespace) -> int:
         config = SkillConfig.from_env().with_overrides(data_dir=args.data_dir)
         store = open_store(config.knowledge)
         try:
-            products = store.list_products()
+            products, families = with_families(store.list_products(), store.list_families())
         finally:
             store.close()
     else:
-        products = read_catalog_products(args.catalog or DEFAULT_CATALOG)
+        products, families = with_families(read_catalog_products(args.catalog or DEFAULT_CATALOG))
     if not products:
         raise ValueError("the catalog has no products; refusing to empty the PRODUCT slot type")
     for locale in model_locales(args.models_dir):
-        count = update_product_type(model_path(locale, args.models_dir), products)
-        print(f"{locale}: PRODUCT has {count} values")
+        count = update_product_type(model_path(locale, args.models_dir), products, families)
+        print(f"{locale}: PRODUCT has {count} values (families)")
     return 0
 
 

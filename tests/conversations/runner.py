@@ -10,6 +10,7 @@ A script is one YAML file in tests/conversations/:
                            # the search index is built once), or a directory path
     generator: none        # optional generator backend (default none: extractive answers)
     slow: true             # optional: mark the test slow (e.g. it builds the search index)
+    display: true          # optional: the device has a screen (APL), like `chat --display`
     steps:
       - utterance: open shop talk
         request_type: LaunchRequest        # expectations, all optional:
@@ -21,6 +22,8 @@ A script is one YAML file in tests/conversations/:
         session: open                      #   open | closed
         reprompt: true                     #   a reprompt is present (or absent: false)
         user: bob                          #   this step speaks as another user (same store)
+        apl: summary                       #   the visual kind shown, or "none"
+        apl_contains: [light ring]         #   strings in the turn's APL datasource
 
 Quote "yes" and "no" as utterances: bare, YAML reads them as booleans (and the loader says so).
 Every step also checks the certification invariants: a response that keeps the session open
@@ -41,10 +44,10 @@ import yaml
 from skill.config import SkillConfig
 from skill.simulator import Simulator, TurnResult
 
-SCRIPT_KEYS = frozenset({"description", "user", "locale", "data_dir", "generator", "slow", "steps"})
+SCRIPT_KEYS = frozenset({"description", "user", "locale", "data_dir", "generator", "slow", "display", "steps"})
 STEP_KEYS = frozenset(
     {"utterance", "user", "request_type", "intent", "slots", "speech_contains", "speech_matches",
-     "speech_not_contains", "session", "reprompt"}
+     "speech_not_contains", "session", "reprompt", "apl", "apl_contains"}
 )
 
 
@@ -70,6 +73,7 @@ class Script:
     data_dir: str = "fresh"
     generator: str = "none"
     slow: bool = False
+    display: bool = False
 
 
 def _strings(value: Any, where: str) -> list[str]:
@@ -130,6 +134,7 @@ def load_script(path: Path) -> Script:
         data_dir=str(data.get("data_dir", "fresh")),
         generator=str(data.get("generator", "none")),
         slow=bool(data.get("slow", False)),
+        display=bool(data.get("display", False)),
     )
 
 
@@ -158,6 +163,12 @@ def check_step(step: Step, turn: TurnResult, where: str) -> None:
         assert turn.reprompt, f"{said}: an open session needs a reprompt"
     for response in turn.responses:
         assert len(json.dumps(response)) < 24 * 1024, f"{said}: response over 24 KB"
+    shown = turn.apl_datasources()
+    if "apl" in expect:
+        kinds = [d["payload"]["visual"]["kind"] for d in shown] or ["none"]
+        assert kinds == [expect["apl"]], f"{said}: expected visual {expect['apl']}, got {kinds}"
+    for text in _strings(expect.get("apl_contains", []), where):
+        assert text in json.dumps(shown, ensure_ascii=False), f"{said}: APL datasource lacks {text!r}"
 
 
 def run_script(script: Script, fresh_dir: Path, shared_dir: Path) -> None:
@@ -173,6 +184,6 @@ def run_script(script: Script, fresh_dir: Path, shared_dir: Path) -> None:
     for step in script.steps:
         user = step.user or script.user
         if user not in simulators:
-            simulators[user] = Simulator.from_config(config, user=user, locale=script.locale)
+            simulators[user] = Simulator.from_config(config, user=user, locale=script.locale, display=script.display)
         turn = simulators[user].say(step.utterance)
         check_step(step, turn, f"{script.path.name} step {step.number} ({user})")

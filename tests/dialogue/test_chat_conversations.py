@@ -74,7 +74,7 @@ def test_forty_turn_chat_has_no_errors_dead_ends_or_repeats(demo_simulator: Make
         assert turn.speech.rstrip().endswith("?") and turn.reprompt, f"dead end: {said}"
     repeats = sum(n - 1 for n in Counter(t.speech for t in turns).values())
     assert repeats <= 0.05 * len(turns), f"{repeats} repeated responses in {len(turns)} turns"
-    chat_turns = [t for t in turns if t.intent in ("ChatIntent", "AMAZON.FallbackIntent")]
+    chat_turns = [t for t in turns if t.intent in ("ChatIntent", "ConverseIntent", "AMAZON.FallbackIntent")]
     assert len(chat_turns) >= 15
 
 

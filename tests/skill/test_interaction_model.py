@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from skill import intents
-from skill.tools.catalog_slot import product_slot_values, read_catalog_products, update_product_type
+from knowledge.model import Product
+from skill.tools.catalog_slot import product_slot_values, read_catalog_products, update_product_type, with_families
 from skill.tools.cli import DEFAULT_CATALOG
 from skill.tools.model_files import (
     MODELS_DIR,
@@ -147,13 +149,13 @@ def test_dialog_prompts_exist_and_rating_is_validated(model: dict) -> None:
 
 
 def test_product_type_is_generated_from_the_demo_catalog(model: dict) -> None:
-    products = read_catalog_products(DEFAULT_CATALOG)
+    products, families = with_families(read_catalog_products(DEFAULT_CATALOG))
     product_type = next(t for t in language_model(model)["types"] if t["name"] == intents.TYPE_PRODUCT)
-    assert product_type["values"] == product_slot_values(products), (
+    assert product_type["values"] == product_slot_values(products, families), (
         "PRODUCT is stale: run `python -m skill model products`"
     )
     ids = {v["id"] for v in product_type["values"]}
-    assert ids == {p.id for p in products}
+    assert ids == {p.family_id for p in products}
 
 
 def test_products_command_rewrites_the_type_idempotently(tmp_path: Path) -> None:
@@ -166,11 +168,24 @@ def test_products_command_rewrites_the_type_idempotently(tmp_path: Path) -> None
         + json.dumps({"type": "review", "id": "r1", "product_id": "p1"})
         + "\n"
     )
-    products = read_catalog_products(catalog)
+    products, families = with_families(read_catalog_products(catalog))
     for _ in range(2):
-        assert update_product_type(models / "en-US.json", products) == 1
+        assert update_product_type(models / "en-US.json", products, families) == 1
     values = next(t for t in language_model(load_model(models / "en-US.json"))["types"] if t["name"] == "PRODUCT")["values"]
-    assert values == [{"id": "p1", "name": {"value": "Widget Pro", "synonyms": ["the widget"]}}]
+    assert values == [{"id": "fam-widget", "name": {"value": "Widget", "synonyms": ["widget pro", "the widget"]}}]
+
+
+def test_listings_of_one_family_are_one_value_with_their_names_as_synonyms() -> None:
+    listings = [
+        Product("a", "Fire HD 8 Tablet, 16 GB - Includes Special Offers, Blue", brand="Amazon"),
+        Product("b", "Fire HD 8 Tablet, 32 GB - Includes Special Offers, Black", brand="Amazon"),
+        Product("c", "Fire HD 8 Kids Edition Tablet, 32 GB, Blue Kid-Proof Case", brand="Amazon"),
+    ]
+    products, families = with_families(listings)
+    values = {v["id"]: v["name"] for v in product_slot_values(products, families)}
+    assert set(values) == {"fam-fire-hd-8", "fam-fire-hd-8-kids-edition"}
+    assert values["fam-fire-hd-8"]["value"] == "Fire HD 8"
+    assert "fire hd 8 tablet 16 gb - includes special offers blue" in values["fam-fire-hd-8"]["synonyms"]
 
 
 def test_bad_catalog_line_is_reported_with_file_and_line(tmp_path: Path) -> None:
@@ -250,4 +265,46 @@ def test_products_command_reads_the_store(tmp_path: Path) -> None:
     assert "en-GB: PRODUCT has 21 values" in result.stdout
     for locale in LOCALES:
         values = next(t for t in language_model(load_model(models / f"{locale}.json"))["types"] if t["name"] == "PRODUCT")["values"]
-        assert {"id": "new-gadget", "name": {"value": "New Gadget", "synonyms": ["the gadget"]}} in values
+        assert {"id": "fam-new-gadget", "name": {"value": "New Gadget", "synonyms": ["the gadget"]}} in values
+
+
+# Our bounds for model size, kept well inside the sizes Alexa accepts for a custom skill
+# (tens of thousands of custom slot values): a model this size builds quickly and stays reviewable.
+MAX_SLOT_VALUES_PER_SKILL = 10_000
+MAX_SAMPLES_PER_INTENT = 500
+MAX_PHRASE_CHARS = 140
+
+
+def _shape(sample: str) -> str:
+    """A sample with its slot names blanked: two intents must not share one shape."""
+    return re.sub(r"\{\w+\}", "{}", " ".join(sample.lower().split()))
+
+
+def test_no_sample_is_shared_by_two_intents(model: dict) -> None:
+    owner: dict[str, str] = {}
+    for intent in language_model(model)["intents"]:
+        for sample in intent.get("samples", []):
+            shape = _shape(sample)
+            assert owner.setdefault(shape, intent["name"]) == intent["name"], (
+                f"{sample!r} is a sample of both {owner[shape]} and {intent['name']}")
+
+
+def test_model_sizes_stay_within_bounds(model: dict) -> None:
+    lm = language_model(model)
+    values = [v for t in lm.get("types", []) for v in t["values"]]
+    synonyms = sum(len(v["name"].get("synonyms", ())) for v in values)
+    assert len(values) + synonyms <= MAX_SLOT_VALUES_PER_SKILL
+    for value in values:
+        assert len(value["name"]["value"]) <= MAX_PHRASE_CHARS
+    for intent in lm["intents"]:
+        assert len(intent.get("samples", [])) <= MAX_SAMPLES_PER_INTENT, intent["name"]
+
+
+def test_the_catch_all_carries_open_speech_in_a_varied_phrase_slot(model: dict) -> None:
+    lm = language_model(model)
+    converse = next(i for i in lm["intents"] if i["name"] == intents.CONVERSE)
+    assert "{Utterance}" in converse["samples"]
+    phrase = next(t for t in lm["types"] if t["name"] == intents.TYPE_PHRASE)
+    values = [v["name"]["value"] for v in phrase["values"]]
+    assert len(values) >= 200 and len(set(values)) == len(values)
+    assert len({len(v.split()) for v in values}) >= 4  # short and long phrases alike
