@@ -15,25 +15,42 @@ from dataclasses import replace
 from typing import Any
 
 from dialogue import intents
+from dialogue.advice import Advisor
 from dialogue.answers import (
     ANSWERABLE_DENSE,
     Evidence,
     evidence_from,
     is_answerable,
+    qa_answer,
+    quote_from,
     tidy_for_voice,
     tone,
 )
+from dialogue.aspect_evidence import about_aspect, mentions_of
 from dialogue.chat import ChatContext, chat_turn, wants_to_close
-from dialogue.chat.generators import category_of, varied_reviews
+from dialogue.chat.generators import (
+    category_label,
+    category_of,
+    reads_as_opinion,
+    varied_reviews,
+)
+from dialogue.chat.respond import Related
 from dialogue.config import DialogueConfig
-from dialogue.linking import ACCEPT, LinkKind, ProductLinker, normalise, product_phrase, speakable_name
+from dialogue.linking import ACCEPT, LinkKind, ProductLinker, normalise
 from dialogue.memory import MemoryKeeper, with_interest, with_opinion, with_product
 from dialogue.reply import ElicitSlot, Reply, Say
 from dialogue.state import ChatState, DialogueState, EvidenceCursor, Pending
-from dialogue.summaries import MAX_QUOTE_CHARS, Summary, sentence_polarity, spoken_list, summarise
+from dialogue.summaries import (
+    MAX_QUOTE_CHARS,
+    Summary,
+    sentence_polarity,
+    spoken_list,
+    summarise,
+)
+from dialogue.understanding import PERSONAL, Act, Meaning, aspects_in, understand
 from knowledge.index.passages import split_sentences
-from knowledge.model import Product
-from knowledge.store.base import Store
+from knowledge.model import Product, Review
+from knowledge.store.base import ProductStats, Store
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +61,9 @@ CHAT = "chat"
 ASK_COMMUNITY = "ask_community"  # taken over by the community feature (dialogue.social)
 
 SEARCH_K = 8
+MIN_STATEMENT_WORDS = 2
+RELATED_BAR = 0.25  # dense similarity a catalog passage needs to follow on from a chat statement
+ASPECT_FLOOR = 0.25  # evidence about the aspect asked may be this far below the answerable bar
 MAX_QUERY_CHARS = 120
 SMALL_TALK_BUDGET_S = 1.0
 GENERATION_PASSAGES = 3  # evidence passages in the prompt (each costs prompt-processing time)
@@ -56,6 +76,15 @@ def _paused(chat: ChatState) -> ChatState:
     """A shopping question in the middle of a chat: the chat's last question is moot, and
     the chat continues on the product just asked about when the user comes back to it."""
     return replace(chat, awaiting="")
+
+
+def _opinion_topic(utterance: str) -> str:
+    """X in "what do you think about X"."""
+    for lead in ("think about", "think of", "feel about", "opinion on", "opinion of", "take on", "like", "thoughts on"):
+        at = utterance.lower().find(lead + " ")
+        if at >= 0:
+            return utterance[at + len(lead) + 1:].strip(" ?.!")
+    return utterance
 
 
 class DialogueManager:
@@ -75,6 +104,137 @@ class DialogueManager:
         self.linker = ProductLinker(store, review_count=lambda pid: store.product_stats(pid).review_count)
         self._memory = MemoryKeeper(store)
         self._summaries: dict[tuple[str, int], Summary] = {}
+        self._advisor = Advisor(
+            search=self._search,  # family-aware, as answers are
+            products=self.linker.products,
+            stats=self.family_stats,
+            category_words=lambda p: (category_label(p.category), p.category),
+            pick_action=PICK_PRODUCT,
+            group_of=self.linker.family_key,
+            phrase=self.linker.phrase,
+            speakable=self.linker.speakable,
+        )
+
+    # --- understanding ------------------------------------------------------------------------
+    def converse(
+        self,
+        state: DialogueState,
+        text: str,
+        act: Act | None = None,
+        product_spoken: str | None = None,
+        product_er_id: str | Sequence[str] | None = None,
+        user_id: str | None = None,
+        progress: Progress | None = None,
+    ) -> Reply:
+        """Any turn of open speech: understand what was meant, then answer that.
+
+        `text` is every word heard; `act` what the intent already tells (a summary intent,
+        a recommendation intent); the Product slot, when heard, is one more mention."""
+        text = " ".join((text or "").split())[:MAX_QUERY_CHARS * 2]
+        named = self._named(product_spoken, product_er_id)
+        meaning = understand(text, self.linker, state.focus_product_id, act, named, state.chat.active)
+        log.info("understood %r as %s (products %s, aspects %s)", text, meaning.act.value,
+                 [p.id for p in meaning.products], meaning.aspects)
+        if state.pending is not None and state.pending.action == PICK_PRODUCT and meaning.products \
+                and meaning.act in (Act.SUMMARY, Act.STATEMENT) and len(meaning.query.split()) <= 2:
+            return self.pick_product(state, "", self.linker.phrase(meaning.products[0]), meaning.products[0].id,
+                                     user_id, progress)
+        if meaning.act is Act.COMPARE and len(meaning.products) >= 2:
+            return self._advisor.compare(state.updated(chat=_paused(state.chat)), meaning)
+        if meaning.act is Act.RECOMMEND:
+            return self._advisor.recommend(state.updated(chat=_paused(state.chat)), meaning)
+        product = meaning.product or self._offered_first(state)
+        if act is Act.QUESTION and meaning.act is Act.STATEMENT and product is not None:
+            meaning = replace(meaning, act=Act.QUESTION, focus=product)  # the intent asked about it
+        named_listings = self.linker.listings_named(product, text) if product is not None else ((), "")
+        if named_listings[0] and not meaning.aspects and meaning.act in (Act.SUMMARY, Act.QUESTION, Act.STATEMENT):
+            return self._listing_reply(state, product, *named_listings)  # type: ignore[arg-type]
+        if meaning.act is Act.SUMMARY and product is not None:
+            return self._summary_reply(state, product, user_id)
+        if meaning.act is Act.QUESTION:
+            if product is None:
+                return self._resolve(state, None, None, meaning.query or text, "question")  # asks which
+            if meaning.complaint and not meaning.aspects:
+                return self._complaints_reply(state, product, user_id)
+            return self._answer(state, product, meaning.query or text, user_id, progress, meaning.aspects)
+        if act is Act.QUESTION and meaning.act is Act.STATEMENT and product is None:
+            return self._resolve(state, None, None, meaning.query or text, "question")  # asks which
+        if not state.chat.active and meaning.act is Act.STATEMENT and not PERSONAL.search(meaning.text):
+            # not a chat, not about the speaker, nothing we know: say what ShopTalk can do
+            return Reply(speech=(Say("fallback.body"), Say("anything_else.prompt")), reprompt=(Say("fallback.reprompt"),),
+                         state=state.updated(pending=None))
+        return self.chat(state, text, user_id, progress=progress, meaning=meaning)
+
+    def _listing_reply(self, state: DialogueState, product: Product, listings: Sequence[Product],
+                       variant: str) -> Reply:
+        """"What about the 32 GB one": the figures of the listings with that variant, beside
+        their family's."""
+        parts = [self._store.product_stats(p.id) for p in listings]
+        count = sum(p.review_count for p in parts)
+        total = sum(p.review_count * float(p.average_rating or 0) for p in parts)
+        values = {"variant": variant, "product": self.linker.phrase(product), "count": count,
+                  "family_count": self.family_stats(product).review_count}
+        if count:
+            speech = Say("summary.listing", {**values, "rating": round(total / count, 1)})
+        else:
+            speech = Say("summary.listing_none", values)
+        focus = max(listings, key=lambda p: self._store.product_stats(p.id).review_count)
+        return Reply(
+            speech=(speech, Say("anything_else.prompt")),
+            reprompt=(Say("anything_else.reprompt"),),
+            state=state.updated(focus_product_id=focus.id, pending=None, evidence=None, chat=_paused(state.chat)),
+        )
+
+    def _offered_first(self, state: DialogueState) -> Product | None:
+        """While "do you mean X or Y?" is open, a question about "it" means the first offered."""
+        if state.pending is None or state.pending.action != PICK_PRODUCT:
+            return None
+        first = next((i for i in state.pending.data.get("ids", "").split(",") if i), None)
+        return self.linker.get(first) if first else None
+
+    def _named(self, spoken: str | None, er_id: str | Sequence[str] | None) -> list[Product]:
+        """Products entity resolution matched for the Product slot (its words are also in the text)."""
+        ids = [er_id] if isinstance(er_id, str) else list(er_id or ())
+        found = [p for p in (self.linker.get(i) for i in ids) if p is not None]
+        return found[:1]
+
+    def _complaints_reply(self, state: DialogueState, product: Product, user_id: str | None) -> Reply:
+        """"What do people dislike about it": the most criticised aspects and an unhappy voice."""
+        self._remember(user_id, product_id=product.id)
+        summary = self.summary_of(product)
+        name = self.linker.phrase(product)
+        speech: list[Say] = []
+        if summary.criticised:
+            speech.append(Say("summary.complaints", {"aspects": spoken_list([a.term for a in summary.criticised])}))
+        else:
+            speech.append(Say("answers.complaints_few", {"product": name}))
+        unhappy = [r for r in self.family_reviews(product) if r.rating <= 3]
+        for review in unhappy:
+            quote = quote_from("problem issue disappointed but wish not", review.text)
+            if 30 <= len(quote) <= MAX_QUOTE_CHARS:
+                speech.append(Say("answers.quote_rated", {"stars": review.rating, "quote": quote}))
+                break
+        if not speech:
+            speech.append(Say("answers.tone.positive", {"product": name}))
+        speech.append(Say("anything_else.prompt"))
+        return Reply(
+            speech=tuple(speech),
+            reprompt=(Say("anything_else.reprompt"),),
+            state=state.updated(focus_product_id=product.id, pending=None, evidence=None, chat=_paused(state.chat)),
+        )
+
+    def _related(self, text: str) -> list[Related]:
+        """Passages anywhere in the catalog that follow from `text`, best first."""
+        out: list[Related] = []
+        for hit in self._search(text, None, k=12):
+            product = self.linker.get(hit.product_id)
+            if product is None or hit.dense < RELATED_BAR:
+                continue
+            passage = qa_answer(hit) if hit.kind == "qa" else hit.text
+            quote = quote_from(text, passage)
+            if 20 <= len(quote) <= MAX_QUOTE_CHARS:
+                out.append(Related(product, quote, hit.rating, hit.kind, hit.source_id))
+        return out
 
     # --- product resolution -----------------------------------------------------------------
     def _resolve(
@@ -115,7 +275,7 @@ class DialogueManager:
     def _ask_which(
         self, state: DialogueState, candidates: tuple[Product, ...], query: str, then: str
     ) -> Reply:
-        names = [product_phrase(p) for p in candidates]
+        names = [self.linker.phrase(p) for p in candidates]
         if len(candidates) == 1:
             speech = Say("products.did_you_mean", {"product": names[0]})
         else:
@@ -148,6 +308,8 @@ class DialogueManager:
             picked = [p for p in result.candidates if p.id in ids]
             if picked:
                 chosen = picked[0]
+            elif result.kind is LinkKind.LINKED and result.product is not None and result.score >= ACCEPT:
+                chosen = result.product  # another product, named clearly
             elif spoken:
                 chosen = self._closest_of(spoken, ids)
             if chosen is None and result.product is not None:
@@ -172,7 +334,7 @@ class DialogueManager:
         """Among the offered products, the one named by a word that sets it apart from the
         others ("the show" picks the Echo Show 8 over the Echo Dot)."""
         offered = [p for p in (self.linker.get(i) for i in ids) if p is not None]
-        names = {p.id: set(normalise(speakable_name(p)).split()) for p in offered}
+        names = {p.id: set(normalise(self.linker.speakable(p)).split()) for p in offered}
         shared = set.intersection(*names.values()) if names else set()
         words = set(normalise(spoken).split())
         for product in offered:
@@ -190,19 +352,38 @@ class DialogueManager:
         user_id: str | None = None,
         progress: Progress | None = None,
     ) -> Reply:
-        """Answer a question about a product from its reviews and community answers."""
-        query = " ".join((query or "").split())[:MAX_QUERY_CHARS]
-        if state.pending is not None and state.pending.action == PICK_PRODUCT and (product_spoken or product_er_id):
-            return self.pick_product(state, "", product_spoken, product_er_id, user_id, progress)
-        resolved = self._resolve(state, product_spoken, product_er_id, query, "question")
-        if isinstance(resolved, Reply):
-            return resolved
-        if not query:
-            return self._summary_reply(state.updated(focus_product_id=resolved.id), resolved, user_id)
-        return self._answer(state, resolved, query, user_id, progress)
+        """Answer a question about a product from its reviews and community answers.
 
-    def _search(self, query: str, product_id: str, k: int = SEARCH_K) -> list[Any]:
-        return list(self._index().search(query, product_id=product_id, k=k))
+        The Product and Query slots are read together as the words heard, so a product name
+        split across them ("amazon" + "tap loud enough") or an aspect heard as a product
+        ("battery") is understood as meant."""
+        query = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        if state.pending is not None and state.pending.action == PICK_PRODUCT and (product_spoken or product_er_id) \
+                and not query:
+            return self.pick_product(state, "", product_spoken, product_er_id, user_id, progress)
+        named = self._named(product_spoken, product_er_id)
+        if product_spoken and not named and self.linker.find_mention(product_spoken) is None \
+                and not self.linker.mentions(" ".join(f"{product_spoken} {query}".lower().split())) \
+                and state.focus_product_id is None:
+            resolved = self._resolve(state, product_spoken, product_er_id, query, "question")
+            if isinstance(resolved, Reply):
+                return resolved
+        text = f"{product_spoken or ''} {query}".strip()
+        # no Query heard ("is the echo show worth it"): the sample's own words asked for the overall
+        # view, unless what was heard as the product is an aspect ("what about the alexa app")
+        spoken_words = " ".join((product_spoken or "").lower().split())
+        aspect_only = bool(aspects_in(spoken_words)) and not self.linker.mentions(spoken_words)
+        act = Act.QUESTION if query or aspect_only else Act.SUMMARY
+        return self.converse(state, text, act, product_spoken, product_er_id, user_id, progress)
+
+    def _search(self, query: str, product_id: str | None, k: int = SEARCH_K) -> list[Any]:
+        """The best passages for `query`, from every listing of the product's family (or the
+        whole catalog when `product_id` is None)."""
+        product = self.linker.get(product_id) if product_id else None
+        if product is None:
+            return list(self._index().search(query, product_id=product_id, k=k))
+        hits = [h for p in self.linker.listings(product) for h in self._index().search(query, product_id=p.id, k=k)]
+        return sorted(hits, key=lambda h: -h.score)[:k]
 
     def _answer(
         self,
@@ -211,13 +392,39 @@ class DialogueManager:
         query: str,
         user_id: str | None,
         progress: Progress | None,
+        aspects: Sequence[str] = (),
     ) -> Reply:
         started = time.monotonic()
         self._remember(user_id, product_id=product.id)
-        name = product_phrase(product)
+        name = self.linker.phrase(product)
         hits = self._search(query, product.id)
         focused = state.updated(focus_product_id=product.id, pending=None, chat=_paused(state.chat))
-        if not is_answerable(hits):
+        aspect_line: Say | None = None
+        if aspects:
+            counted = mentions_of(aspects[0], self.family_reviews(product))
+            label = aspects[0]
+            if counted.mentions == 0:
+                return Reply(
+                    speech=(Say("answers.aspect_none", {"product": name, "aspect": label}),
+                            Say("answers.offer_community")),
+                    reprompt=(Say("answers.offer_community"),),
+                    state=focused.updated(
+                        evidence=None,
+                        pending=Pending(ASK_COMMUNITY, {"product_id": product.id, "question": query}),
+                    ),
+                )
+            aspect_line = (
+                Say("answers.aspect_stats_one", {"product": name, "aspect": label}) if counted.mentions == 1
+                else Say(f"answers.aspect_stats.{counted.lean}",
+                         {"product": name, "aspect": label, "count": counted.mentions})
+            )
+            about = [h for h in hits if about_aspect(aspects[0], h.text)]
+            if not about:  # the words asked found nothing on the aspect: search the aspect itself
+                about = [h for h in self._search(f"{label} {query}", product.id, SEARCH_K * 2)
+                         if about_aspect(aspects[0], h.text)]
+            hits = about + [h for h in hits if h not in about]
+        answerable = is_answerable(hits) or (aspect_line is not None and is_answerable(hits, ANSWERABLE_DENSE - ASPECT_FLOOR))
+        if not answerable:
             return Reply(
                 speech=(Say("answers.unanswerable", {"product": name}), Say("answers.offer_community")),
                 reprompt=(Say("answers.offer_community"),),
@@ -226,7 +433,9 @@ class DialogueManager:
                     pending=Pending(ASK_COMMUNITY, {"product_id": product.id, "question": query}),
                 ),
             )
-        evidence = evidence_from(query, hits)
+        evidence = evidence_from(query, hits, ANSWERABLE_DENSE - ASPECT_FLOOR if aspect_line else ANSWERABLE_DENSE)
+        if aspect_line is not None:
+            evidence = tuple(sorted(evidence, key=lambda e: not about_aspect(aspects[0], e.passage)))
         if not evidence:
             return self._no_more(focused)
         first = evidence[0]
@@ -237,8 +446,10 @@ class DialogueManager:
         generated, used_generator = self._generated_answer(product, query, evidence, progress, remaining)
         if generated:
             speech.append(Say("answers.generated", {"text": generated}))
-        else:
+        elif aspect_line is None:
             speech.append(Say(f"answers.tone.{tone(evidence) or 'qa'}", {"product": name}))
+        if aspect_line is not None:
+            speech.append(aspect_line)
         speech.append(self._attribution(first))
         more = len(evidence) > 1
         speech.append(Say("answers.offer_more" if more else "answers.offer_done"))
@@ -283,7 +494,7 @@ class DialogueManager:
                 progress(Say("answers.progressive"))
             result = grounded_answer(
                 generator,
-                f"{query} ({speakable_name(product)})",
+                f"{query} ({self.linker.speakable(product)})",
                 [e.passage for e in evidence[:GENERATION_PASSAGES]],
                 budget_s=budget_s,
                 max_new_tokens=self._config.max_new_tokens,
@@ -364,13 +575,37 @@ class DialogueManager:
             return resolved
         return self._summary_reply(state, resolved, user_id)
 
+    # --- product families ----------------------------------------------------------------------
+    def family_stats(self, product: Product) -> ProductStats:
+        """Count and average over every listing of the product's family."""
+        family = self.linker.family_of(product)
+        if family is not None:
+            return self._store.family_stats(family.id)
+        parts = [self._store.product_stats(p.id) for p in self.linker.listings(product)]
+        count = sum(p.review_count for p in parts)
+        if not count:
+            return ProductStats(0, None)
+        total = sum(p.review_count * float(p.average_rating) for p in parts if p.average_rating is not None)
+        return ProductStats(count, total / count)
+
+    def family_reviews(self, product: Product) -> list[Review]:
+        """The published reviews of every listing of the family, newest first."""
+        reviews = [r for p in self.linker.listings(product) for r in self._store.reviews_for(p.id)]
+        return sorted(reviews, key=lambda r: (r.date, r.id), reverse=True)
+
+    def _family_reviews_of(self, product_id: str) -> list[Review]:
+        product = self.linker.get(product_id)
+        return self.family_reviews(product) if product is not None else []
+
     def summary_of(self, product: Product) -> Summary:
-        """The product's summary, recomputed only when its review count changes."""
-        stats = self._store.product_stats(product.id)
+        """The family's summary, recomputed only when its review count changes."""
+        stats = self.family_stats(product)
         key = (product.id, stats.review_count)
         if key not in self._summaries:
-            reviews = self._store.reviews_for(product.id)
-            summary = summarise(product, reviews, self._other_names(product))
+            reviews = self.family_reviews(product)
+            family = self.linker.family_of(product)
+            figures = self._store.family_aspects(family.id) if family is not None else None
+            summary = summarise(product, reviews, self._other_names(product), figures)
             if stats.average_rating is not None:
                 summary = replace(summary, review_count=stats.review_count,
                                   average_rating=round(float(stats.average_rating), 1))
@@ -379,16 +614,16 @@ class DialogueManager:
         return self._summaries[key]
 
     def _other_names(self, product: Product) -> frozenset[str]:
-        own = set(normalise(speakable_name(product)).split())
+        own = set(normalise(self.linker.speakable(product)).split())
         words: set[str] = set()
         for other in self.linker.products():
             if other.id != product.id:
-                words.update(normalise(speakable_name(other)).split())
+                words.update(normalise(self.linker.speakable(other)).split())
         return frozenset(w for w in words - own if len(w) > 2)
 
     def _summary_reply(self, state: DialogueState, product: Product, user_id: str | None) -> Reply:
         self._remember(user_id, product_id=product.id)
-        name = product_phrase(product)
+        name = self.linker.phrase(product)
         summary = self.summary_of(product)
         focused = state.updated(
             focus_product_id=product.id, pending=None, evidence=None, chat=_paused(state.chat)
@@ -423,7 +658,7 @@ class DialogueManager:
 
     def _next_summary_quote(self, state: DialogueState, product: Product, cursor: EvidenceCursor) -> Reply:
         summary = self.summary_of(product)
-        reviews = varied_reviews(self._store.reviews_for(product.id))
+        reviews = varied_reviews(self.family_reviews(product))
         quotes = []
         for review in reviews:
             if review.id == summary.quote_review_id:
@@ -457,11 +692,14 @@ class DialogueManager:
         user_id: str | None = None,
         yes_no: str = "",
         progress: Progress | None = None,
+        meaning: Meaning | None = None,
     ) -> Reply:
         """One turn of social chat (ChatIntent, a free-form turn inside chat, or yes/no)."""
         utterance = " ".join((utterance or "").split())[:MAX_QUERY_CHARS]
         memory = self._memory.load(user_id)
-        mentioned = self._mentioned(utterance)
+        if meaning is None and utterance:
+            meaning = understand(utterance, self.linker, state.focus_product_id, None, (), True)
+        mentioned = meaning.products[0] if meaning is not None and meaning.products else self._mentioned(utterance)
         topic_id = mentioned.id if mentioned else state.chat.topic_product_id
         topic_product = self.linker.get(topic_id) if topic_id else None
         used_generator: list[bool] = []
@@ -479,13 +717,19 @@ class DialogueManager:
             memory=memory,
             topic_product=topic_product,
             products=self.linker.products(),
-            reviews_for=self._store.reviews_for,
+            reviews_for=self._family_reviews_of,
             questions_for=self._store.questions_for,
             summary_for=self.summary_of,
             small_talk=small_talk if self._config.generator != "none" else (lambda _text: ""),
             # "bye" / "that's all", or a second "no" in a row: the user has had enough
             closing=wants_to_close(utterance) or (yes_no == "no" and state.chat.declines >= 1),
             yes_no=yes_no,
+            statement=utterance if self._worth_picking_up(state, meaning, mentioned, topic_product) else "",
+            asks_opinion=_opinion_topic(utterance) if meaning is not None and (
+                meaning.act is Act.ASK_OPINION or (meaning.act is Act.STATEMENT and not PERSONAL.search(meaning.text))
+            ) else "",
+            nothing=meaning is not None and meaning.act is Act.NOTHING,
+            related=self._related,
         )
         ranked = chat_turn(ctx)
         main, prefix = ranked.main, ranked.prefix
@@ -522,6 +766,19 @@ class DialogueManager:
             progressive=Say("chat.progressive") if used_generator and progress is None else None,
             state=next_state,
         )
+
+    @staticmethod
+    def _worth_picking_up(
+        state: DialogueState, meaning: Meaning | None, mentioned: Product | None, topic: Product | None
+    ) -> bool:
+        """A statement the chat should answer in its own words: said in a sentence (a bare
+        topic like "books" is an interest, left to the listener), naming no product, and not
+        the opinion we just asked for about the product in the chat (acknowledged as such)."""
+        if meaning is None or mentioned is not None or len(meaning.text.split()) < MIN_STATEMENT_WORDS:
+            return False
+        if meaning.act not in (Act.STATEMENT, Act.ASK_OPINION, Act.QUESTION):
+            return False
+        return not (state.chat.awaiting == "opinion" and topic is not None and reads_as_opinion(meaning.text, topic))
 
     def _mentioned(self, utterance: str) -> Product | None:
         if not utterance:

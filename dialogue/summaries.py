@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from knowledge.index.passages import split_sentences
 from knowledge.model import Product, Review
+from knowledge.store.base import AspectFigure
 
 MAX_ASPECTS = 3
 MIN_MENTIONS = 2  # an aspect must be mentioned in at least this many reviews
@@ -238,13 +239,46 @@ def pick_quote(reviews: Sequence[Review], aspect: str | None, average: float) ->
     return best[1], best[2]
 
 
+# how an aspect of the taxonomy is said after "customers praise the ..."
+SPOKEN_ASPECTS = {
+    "app": "apps", "setup": "set-up", "kids": "use with kids", "voice assistant": "voice recognition",
+    "video": "video features", "speed": "speed", "ads": "ads", "storage": "storage",
+}
+MIN_SHARE = 0.02  # an aspect of the taxonomy is named when at least 2% of reviews mention it
+
+
+def taxonomy_aspects(figures: Sequence[AspectFigure], review_count: int) -> tuple[tuple[Aspect, ...], tuple[Aspect, ...]]:
+    """Praised and criticised aspects from the store's aspect figures of a family: praised
+    lean positive and are mentioned most; criticised draw a real share of the complaints
+    (at least half as many negative as positive mentions)."""
+    floor = max(MIN_MENTIONS, round(MIN_SHARE * review_count))
+    named = [f for f in figures if f.mentions >= floor]
+    praised = sorted((f for f in named if f.positive > f.negative and f.positive >= floor),
+                     key=lambda f: (-f.positive, f.aspect))
+    criticised = sorted((f for f in named if f.negative >= MIN_MENTIONS and f.negative >= 0.5 * f.positive),
+                        key=lambda f: (-f.negative, f.aspect))
+
+    def spoken(chosen: Sequence[AspectFigure]) -> tuple[Aspect, ...]:
+        return tuple(Aspect(SPOKEN_ASPECTS.get(f.aspect, f.aspect), f.positive, f.negative)
+                     for f in chosen[:MAX_ASPECTS])
+
+    return spoken(praised), spoken(criticised)
+
+
 def summarise(
-    product: Product, reviews: Sequence[Review], other_names: frozenset[str] = frozenset()
+    product: Product,
+    reviews: Sequence[Review],
+    other_names: frozenset[str] = frozenset(),
+    figures: Sequence[AspectFigure] | None = None,
 ) -> Summary:
-    """The full summary of one product from its published reviews."""
+    """The full summary of one product from its published reviews; `figures` are the store's
+    aspect figures of its family (the taxonomy's aspects), else aspects are mined from text."""
     count = len(reviews)
     average = round(sum(r.rating for r in reviews) / count, 1) if count else 0.0
-    praised, criticised = mine_aspects(reviews, product, other_names)
+    if figures:
+        praised, criticised = taxonomy_aspects(figures, count)
+    else:
+        praised, criticised = mine_aspects(reviews, product, other_names)
     quote, source = pick_quote(reviews, praised[0].term if praised else None, average)
     return Summary(
         product_id=product.id,

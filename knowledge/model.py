@@ -38,6 +38,31 @@ class Product:
     brand: str = ""
     category: str = ""
     provenance: Provenance = Provenance("unknown")
+    family_id: str = ""  # the Family this listing belongs to; empty until families are derived
+
+
+class FamilyOrigin(str, enum.Enum):
+    """How a family came to be: from the source's parent id, from titles, or by an editor."""
+
+    PARENT = "parent"
+    TITLE = "title"
+    EDITED = "edited"
+
+
+@dataclass(frozen=True)
+class Family:
+    """One product as people talk about it, grouping its listings (colours, capacities, bundles).
+
+    `name` is what ShopTalk says and the main name people say ("Fire HD 8"); `spoken_names`
+    are further names they use ("fire hd eight", "the hd 8"). Listings point at their family
+    through `Product.family_id`, so membership has one source of truth.
+    """
+
+    id: str
+    name: str
+    spoken_names: tuple[str, ...] = ()
+    origin: FamilyOrigin = FamilyOrigin.TITLE
+    absorbed: tuple[str, ...] = ()  # ids of families merged into this one; new listings follow
 
 
 @dataclass(frozen=True)

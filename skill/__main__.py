@@ -18,6 +18,8 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="talk to the skill in the local simulator")
     chat.add_argument("--json", action="store_true", help="print one JSON object per turn")
+    chat.add_argument("--display", action="store_true",
+                      help="simulate a screen device (APL); --json then carries each turn's APL datasource")
     chat.add_argument("--user", help="simulated Alexa user id (default: one fixed local user)")
     chat.add_argument("--locale", help="request locale, e.g. en-GB (default SHOPTALK_LOCALE or en-US)")
     chat.add_argument("--data-dir", type=Path, help="store directory (default SHOPTALK_DATA_DIR)")

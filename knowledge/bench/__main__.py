@@ -1,6 +1,7 @@
-"""Retrieval benchmarks: `python -m knowledge.bench quality|scale [options]`.
+"""Retrieval benchmarks: `python -m knowledge.bench quality|scale|epqa [options]`.
 
 quality: hit@1/hit@3 on SubjQA for BM25-only, dense-only and the fused ranking.
+epqa:    hit@1/hit@3 on real product questions (ePQA), baselines vs ours.
 scale:   ingest throughput, index memory and search latency at 100k / 1M passages.
 Exit codes: 0 success, 2 bad usage, 1 bad data (a message on stderr).
 """
@@ -40,6 +41,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scale.add_argument("--queries", type=int, default=200, help="timed queries per setting")
     scale.add_argument("--json", action="store_true", help="print the report as JSON")
+    epqa = sub.add_parser("epqa", help="ePQA product questions: baselines vs ours")
+    epqa.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data dir")
+    epqa.add_argument("--file", default="tune.csv", help="the CSV under DATA/epqa")
+    epqa.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    epqa.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
+    epqa.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache dir ('' to disable)"
+    )
+    epqa.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    engines = sub.add_parser("engines", help="embedded index and PostgreSQL side by side")
+    engines.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data dir")
+    engines.add_argument("--sizes", default="100000,1000000", help="comma-separated passage counts ('' for none)")
+    engines.add_argument("--queries", type=int, default=200, help="timed queries per setting")
+    engines.add_argument("--clients", type=int, default=50, help="concurrent searching clients")
+    engines.add_argument("--duration", type=float, default=30.0, help="seconds of concurrent searching")
+    engines.add_argument("--no-quality", action="store_true", help="skip SubjQA / ePQA on both backends")
+    engines.add_argument("--dsn", default=None, help="an existing PostgreSQL (default: start pgserver's)")
+    engines.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache dir ('' to disable)"
+    )
     return parser
 
 
@@ -48,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "quality":
             return _quality(args)
+        if args.command == "epqa":
+            return _epqa(args)
+        if args.command == "engines":
+            from knowledge.bench.engines_main import run
+
+            return run(args, _cache_dir(args.cache))
         return _scale(args)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -70,6 +98,19 @@ def _quality(args: argparse.Namespace) -> int:
     if args.grid:
         configs.update(grid())
     report = evaluate(split, args.split, embedder, configs, progress=not args.json)
+    embedder.save()
+    print(json.dumps(asdict(report), indent=2) if args.json else format_report(report))
+    return 0
+
+
+def _epqa(args: argparse.Namespace) -> int:
+    from knowledge.bench.cache import CachedEmbedder
+    from knowledge.bench.epqa import evaluate, format_report
+    from knowledge.index.embedder import embed
+
+    embedder = CachedEmbedder(embed, _cache_dir(args.cache))
+    report = evaluate(args.data / "epqa" / args.file, embedder, limit=args.limit,
+                      folds=args.folds, progress=not args.json)
     embedder.save()
     print(json.dumps(asdict(report), indent=2) if args.json else format_report(report))
     return 0

@@ -17,12 +17,30 @@ from pathlib import Path
 from types import ModuleType
 from typing import NoReturn, TextIO
 
-from knowledge.cli import catalog, disputes, importing, moderation, polls, privacy, reports, search
+from knowledge.cli import (
+    alerts,
+    aspects,
+    catalog,
+    console,
+    disputes,
+    families,
+    importing,
+    moderation,
+    polls,
+    privacy,
+    reports,
+    reindex,
+    search,
+    users,
+)
 from knowledge.cli.context import EXIT_BAD_DATA, EXIT_USAGE, CliContext, CliError, UsageError
 from knowledge.config import KnowledgeConfig
 
 # Order is the order of `--help`. Each module: register(subparsers) -> None.
-COMMANDS: list[ModuleType] = [catalog, importing, search, moderation, reports, polls, disputes, privacy]
+COMMANDS: list[ModuleType] = [
+    catalog, families, aspects, importing, search, moderation, reports, polls, disputes, privacy,
+    reindex, console, users, alerts,
+]
 
 
 class _Parser(argparse.ArgumentParser):

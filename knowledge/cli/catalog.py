@@ -1,4 +1,4 @@
-"""Catalog commands: stats, products, remove-product, export, reindex."""
+"""Catalog commands: stats, products, remove-product, export (reindex: knowledge.cli.reindex)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     p.add_argument("file", metavar="FILE", help="output file ('-' for stdout)")
     p.set_defaults(run=run_export)
 
-    p = commands.add_parser("reindex", help="rebuild the search index from the store")
-    p.set_defaults(run=run_reindex)
-
 
 def persisted_passage_count(data_dir: Path) -> int | None:
     """Passages in the index persisted under `data_dir`, read without loading any model.
@@ -38,7 +35,8 @@ def persisted_passage_count(data_dir: Path) -> int | None:
     last opened is not counted until the next search or `reindex` brings it up to date.
     """
     from knowledge.index.persist import IndexJournal
-    from knowledge.index.search_index import SearchIndex, index_dir
+    from knowledge.index.batches import index_dir
+    from knowledge.index.search_index import SearchIndex
 
     journal = IndexJournal(index_dir(data_dir))
     if not journal.exists():
@@ -128,18 +126,4 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
     ctx.print(f"exported {count:,} records to {path}")
-    return EXIT_OK
-
-
-def run_reindex(args: argparse.Namespace, ctx: CliContext) -> int:
-    from knowledge.index.persist import IndexJournal
-    from knowledge.index.search_index import SearchIndex, index_dir
-
-    store = ctx.store
-    index = SearchIndex(
-        journal=IndexJournal(index_dir(ctx.config.data_dir)),
-        rebuild_source=lambda: (store.iter_reviews(), store.iter_questions()),
-    )
-    index.rebuild(progress=ctx.show_progress)
-    ctx.print(f"indexed {index.passage_count():,} passages")
     return EXIT_OK

@@ -1,14 +1,14 @@
 """What every CLI command gets: the config, output streams, and a lazily opened store and index.
 
 The store is opened on first use (seeding the demo catalog into an empty one, as the skill
-does); the search index, and with it the embedding model, only when a command asks for it,
+does, except for `import`, which stores only what it imports); the search index, and with it the embedding model, only when a command asks for it,
 so `stats`, `products` or `import` never load a model.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from knowledge.config import KnowledgeConfig
@@ -47,6 +47,11 @@ class CliContext:
     _store: Store | None = None
     _index: Any = None
 
+    def without_demo_seeding(self) -> None:
+        """Open the store (if not open yet) without seeding the demo catalog into it."""
+        if self._store is None:
+            self.config = replace(self.config, seed_demo_catalog=False)
+
     @property
     def store(self) -> Store:
         if self._store is None:
@@ -62,6 +67,11 @@ class CliContext:
             from knowledge.index import open_index
 
             self._index = open_index(self.store, self.config, progress=self.show_progress)
+            if self.config.index == "postgres":  # the embedded index syncs itself on open
+                from knowledge.index.opening import sync_with_store
+
+                sync_with_store(self._index, self.store.iter_reviews(), self.store.iter_questions(),
+                                self.show_progress)
         return self._index
 
     def refresh_index(self) -> int | None:
@@ -71,9 +81,10 @@ class CliContext:
         what is gone). Nothing happens when no index has been built yet: the first search
         builds it.
         """
-        from knowledge.index.search_index import index_dir
+        from knowledge.index.batches import index_dir
 
-        if self._index is None and not (index_dir(self.config.data_dir) / "manifest.json").is_file():
+        built = self.config.index == "postgres" or (index_dir(self.config.data_dir) / "manifest.json").is_file()
+        if self._index is None and not built:
             return None
         return int(self.index.passage_count())
 

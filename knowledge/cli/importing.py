@@ -49,6 +49,7 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError("--rejects only makes sense with --skip-invalid")
     options = ImportOptions(format=args.format, skip_invalid=args.skip_invalid,
                             rejects_path=args.rejects, progress=ctx.show_progress)
+    ctx.without_demo_seeding()  # an import into an empty store holds what was imported, nothing more
     try:
         report = import_files(ctx.store, paths, options,
                               rejects_dir=ctx.config.data_dir / "rejects")

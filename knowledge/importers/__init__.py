@@ -19,9 +19,9 @@ from knowledge.store.base import Store
 
 
 def export_store(store: Store, out: IO[str]) -> int:
-    """Write every product, review and question (all moderation states) as JSONL."""
+    """Write every family, product, review and question (all moderation states) as JSONL."""
     return write_jsonl(out, iter_records(store.list_products(), store.iter_reviews(None),
-                                         store.iter_questions(None)))
+                                         store.iter_questions(None), store.list_families()))
 
 
 __all__ = [

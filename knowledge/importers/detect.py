@@ -8,7 +8,7 @@ from pathlib import Path
 
 from knowledge.importers.sources import head_bytes
 
-FORMATS = ("jsonl", "datafiniti", "alexa-tsv", "mcauley-qa")
+FORMATS = ("jsonl", "datafiniti", "alexa-tsv", "mcauley-qa", "epqa")
 
 
 class UnknownFormat(Exception):
@@ -39,6 +39,8 @@ def detect_format(path: Path) -> str:
     header = {h.strip().lower() for h in next(csv.reader([first]), [])}
     if {"asins", "reviews.rating", "reviews.text"} <= header:
         return "datafiniti"
+    if {"asin", "candidate", "source", "title"} <= header:
+        return "epqa"
     raise UnknownFormat(
         f"{path}: cannot tell the format from its first line; "
         f"give --format ({', '.join(FORMATS)})"

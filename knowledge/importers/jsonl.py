@@ -1,4 +1,4 @@
-"""Our JSONL interchange format: one JSON object per line, "type" product | review | question.
+"""Our JSONL interchange format: one JSON object per line, "type" family | product | review | question.
 
 Reading is tolerant of other tools' files (unknown fields are ignored, ids optional) and
 strict about what matters (types, ratings, dates, required text), reporting each problem as
@@ -18,10 +18,12 @@ from knowledge.ids import stable_id
 from knowledge.importers.checks import RowCheck
 from knowledge.importers.normalize import clean_text, normalise_name
 from knowledge.importers.records import ParseResult
-from knowledge.model import Answer, Product, Provenance, Question, Review
+from knowledge.model import Answer, Family, FamilyOrigin, Product, Provenance, Question, Review
 
 FORMAT = "jsonl"
-RECORD_TYPES = ("product", "review", "question")
+RECORD_TYPES = ("family", "product", "review", "question")
+_TYPES_TEXT = ", ".join(RECORD_TYPES)
+FAMILY_ORIGINS = tuple(o.value for o in FamilyOrigin)
 
 
 def review_id(product_id: str, rating: int, title: str, text: str, author: str, date: str,
@@ -80,8 +82,28 @@ def _product(check: RowCheck, obj: dict[str, Any], source: str) -> Product | Non
         brand=clean_text(check.text("brand", obj.get("brand"))),
         category=clean_text(check.text("category", obj.get("category"))),
         provenance=_provenance(check, obj, source),
+        family_id=clean_text(check.text("family_id", obj.get("family_id"))),
     )
     return product if check.ok else None
+
+
+def _family(check: RowCheck, obj: dict[str, Any]) -> Family | None:
+    fid = _optional_id(check, obj)
+    if not fid and "id" not in obj:
+        check.fail("id", "missing (a family needs an id that its products' family_id names)")
+    name = normalise_name(check.text("name", obj.get("name"), required=True, what="family name"))
+    origin = obj.get("origin", FamilyOrigin.EDITED.value)
+    if origin not in FAMILY_ORIGINS:
+        check.fail("origin", f"must be one of {', '.join(FAMILY_ORIGINS)}, got {origin!r}")
+        origin = FamilyOrigin.EDITED.value
+    family = Family(
+        id=fid,
+        name=name,
+        spoken_names=check.strings("spoken_names", obj.get("spoken_names")),
+        origin=FamilyOrigin(origin),
+        absorbed=check.strings("absorbed", obj.get("absorbed")),
+    )
+    return family if check.ok else None
 
 
 def _review(check: RowCheck, obj: dict[str, Any], source: str, seen: Counter[str]) -> Review | None:
@@ -178,7 +200,11 @@ def parse_lines(lines: Iterable[str], path: Path, default_source: str = "jsonl")
             result.errors.extend(check.errors)
             continue
         kind = obj.get("type")
-        if kind == "product":
+        if kind == "family":
+            family = _family(check, obj)
+            if family is not None:
+                result.families.append(family)
+        elif kind == "product":
             product = _product(check, obj, default_source)
             if product is not None:
                 result.products.append(product)
@@ -191,9 +217,9 @@ def parse_lines(lines: Iterable[str], path: Path, default_source: str = "jsonl")
             if question is not None:
                 result.questions.append(question)
         elif kind is None:
-            check.fail("type", "missing (must be one of product, review, question)")
+            check.fail("type", f"missing (must be one of {_TYPES_TEXT})")
         else:
-            check.fail("type", f"unknown record type {kind!r} (must be one of product, review, question)")
+            check.fail("type", f"unknown record type {kind!r} (must be one of {_TYPES_TEXT})")
         result.errors.extend(check.errors)
     return result
 
@@ -209,10 +235,16 @@ def _drop_empty(obj: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k in keep or v not in ("", None, (), [])}
 
 
+def family_record(family: Family) -> dict[str, Any]:
+    return _drop_empty({"type": "family", "id": family.id, "name": family.name,
+                        "spoken_names": list(family.spoken_names), "origin": family.origin.value,
+                        "absorbed": list(family.absorbed)}, ("spoken_names",))
+
+
 def product_record(product: Product) -> dict[str, Any]:
     return _drop_empty({"type": "product", "id": product.id, "name": product.name,
                         "aliases": list(product.aliases), "brand": product.brand,
-                        "category": product.category,
+                        "category": product.category, "family_id": product.family_id,
                         "provenance": _provenance_obj(product.provenance)}, ("aliases",))
 
 
@@ -241,8 +273,11 @@ def question_record(question: Question) -> dict[str, Any]:
 
 
 def iter_records(products: Iterable[Product], reviews: Iterable[Review],
-                 questions: Iterable[Question]) -> Iterator[dict[str, Any]]:
-    """Products first (reviews and questions refer to them), then reviews, then questions."""
+                 questions: Iterable[Question],
+                 families: Iterable[Family] = ()) -> Iterator[dict[str, Any]]:
+    """Families, then products (reviews and questions refer to them), reviews, questions."""
+    for family in families:
+        yield family_record(family)
     for product in products:
         yield product_record(product)
     for review in reviews:

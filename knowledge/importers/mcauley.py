@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from knowledge.families.derive import family_id_for_parent
 from knowledge.importers.checks import RowCheck
 from knowledge.importers.jsonl import answer_id, question_id
 from knowledge.importers.normalize import date_from_unix, iso_date
@@ -81,6 +82,7 @@ def parse(path: Path, show_progress: bool = False) -> ParseResult:
         question_text = check.text("question", obj.get("question"), required=True,
                                    what="question text")
         answer_text = check.text("answer", obj.get("answer"))
+        parent = check.text("parent_asin", obj.get("parent_asin"))  # McAuley 2023 rows carry it
         date = _answer_date(check, obj)
         if not check.ok:
             result.errors.extend(check.errors)
@@ -88,7 +90,8 @@ def parse(path: Path, show_progress: bool = False) -> ParseResult:
         provenance = Provenance(SOURCE, name, line)
         if asin not in products:
             products[asin] = Product(id=asin, name=placeholder_name(asin), category=category,
-                                     provenance=provenance)
+                                     provenance=provenance,
+                                     family_id=family_id_for_parent(parent) if parent else "")
         qid = question_id(asin, question_text)
         question = questions.get(qid) or Question(id=qid, product_id=asin, text=question_text,
                                                   provenance=provenance)

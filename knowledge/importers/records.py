@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.model import Product, Question, Review
+from knowledge.model import Family, Product, Question, Review
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class ParseResult:
     products: list[Product] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    families: list[Family] = field(default_factory=list)  # declared by the file (JSONL)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     weak_product_ids: set[str] = field(default_factory=set)
@@ -66,17 +67,20 @@ class ImportReport:
     products_seen: int
     reviews_seen: int
     questions_seen: int
+    families_new: int = 0
     errors: tuple[RowError, ...] = ()
     rejects_path: Path | None = None
 
     @property
     def added_anything(self) -> bool:
-        return bool(self.products_new or self.reviews_new or self.questions_new or self.answers_new)
+        return bool(self.products_new or self.families_new or self.reviews_new or self.questions_new
+                    or self.answers_new)
 
     def summary(self) -> str:
         """One human line, e.g. "imported 23 products, 4,990 reviews, 0 questions (...)"."""
         text = (
-            f"imported {self.products_new:,} new products, {self.reviews_new:,} new reviews, "
+            f"imported {self.products_new:,} new products ({self.families_new:,} new families), "
+            f"{self.reviews_new:,} new reviews, "
             f"{self.questions_new:,} new questions, {self.answers_new:,} new answers "
             f"(read {sum(f.rows for f in self.files):,} rows from {len(self.files)} file(s))"
         )

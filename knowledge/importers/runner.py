@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from knowledge.importers import alexa_tsv, datafiniti, jsonl, mcauley
+from knowledge.importers import alexa_tsv, datafiniti, epqa, jsonl, mcauley
 from knowledge.importers.detect import FORMATS, UnknownFormat, detect_format
 from knowledge.importers.records import (
     FileSummary,
@@ -24,7 +24,8 @@ from knowledge.importers.records import (
     RowError,
 )
 from knowledge.importers.sources import iter_lines
-from knowledge.model import Product, Question, Review
+from knowledge.families.derive import plan_families
+from knowledge.model import Family, Product, Question, Review
 from knowledge.progress import progress
 from knowledge.store.base import Store
 
@@ -39,6 +40,7 @@ PARSERS: dict[str, Callable[[Path, bool], ParseResult]] = {
     "datafiniti": datafiniti.parse,
     "alexa-tsv": alexa_tsv.parse,
     "mcauley-qa": mcauley.parse,
+    "epqa": epqa.parse,
 }
 
 
@@ -65,6 +67,7 @@ def parse_file(path: Path, options: ImportOptions) -> ParseResult:
 
 @dataclass
 class _Batch:
+    families: dict[str, Family]
     products: dict[str, Product]
     weak: set[str]
     reviews: dict[str, tuple[Review, RowError]]
@@ -79,9 +82,11 @@ def _where(record: Review | Question | Product) -> RowError:
 
 def _merge(results: Sequence[ParseResult]) -> _Batch:
     """Combine files: de-duplicate products by id, reviews and questions by id."""
-    batch = _Batch({}, set(), {}, {}, [])
+    batch = _Batch({}, {}, set(), {}, {}, [])
     for result in results:
         batch.errors.extend(result.errors)
+        for family in result.families:
+            batch.families.setdefault(family.id, family)
         for product in result.products:
             weak = product.id in result.weak_product_ids
             if product.id in batch.products and (weak or product.id not in batch.weak):
@@ -209,7 +214,13 @@ def import_files(
                 if pid not in batch.weak or store.get_product(pid) is None]
     reviews = [r for r, _ in batch.reviews.values()]
     questions = [q for q, _ in batch.questions.values()]
-    counts = store.import_batch(products, reviews, questions)
+    plan = plan_families(
+        products,
+        {p.id: p.family_id for p in store.list_products() if p.family_id},
+        store.list_families(),
+        batch.families.values(),
+    )
+    counts = store.import_batch(plan.products, reviews, questions, plan.families)
     if rejects_path is not None:  # only once the good rows are safely stored
         write_rejects(rejects_path, batch.errors)
     files = tuple(
@@ -218,6 +229,7 @@ def import_files(
         for r in results)
     return ImportReport(
         files=files,
+        families_new=counts.families_added,
         products_new=counts.products_added,
         reviews_new=counts.reviews_added,
         questions_new=counts.questions_added,
