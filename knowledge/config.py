@@ -24,6 +24,12 @@ class KnowledgeConfig:
     dynamodb_endpoint: str | None = None
     aws_region: str = "us-east-1"
     seed_demo_catalog: bool = True  # an empty store is filled from the bundled demo catalog
+    # Search index: "embedded" (in-process, persisted beside the store; the default) or
+    # "postgres" (shared by every process: `index_dsn`, credentials optionally from the
+    # Secrets Manager secret `index_secret_arn`). See knowledge.index.backend.
+    index: str = "embedded"
+    index_dsn: str = ""
+    index_secret_arn: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> KnowledgeConfig:
@@ -35,4 +41,7 @@ class KnowledgeConfig:
             dynamodb_endpoint=env.get("SHOPTALK_DYNAMODB_ENDPOINT") or None,
             aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
             seed_demo_catalog=env.get("SHOPTALK_SEED_DEMO", "1") not in ("0", "false", "no"),
+            index=env.get("SHOPTALK_INDEX", "embedded"),
+            index_dsn=env.get("SHOPTALK_INDEX_DSN", ""),
+            index_secret_arn=env.get("SHOPTALK_INDEX_SECRET_ARN") or None,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from knowledge.outbox import forget_recipient
 from knowledge.store.base import Store
 
 ANONYMOUS_AUTHOR = "a former shopper"
@@ -46,6 +47,9 @@ def erase_user(store: Store, user_id: str) -> Erasure:
         store.delete_question(full.id)
         store.put_questions([replace(full, author=ANONYMOUS_AUTHOR, user_id="")])
         touched.add(full.id)
+    record = store.get_user(user_id)
+    if record is not None:  # the notification permission holds the raw Alexa user id
+        forget_recipient(store, record.alexa_user_hash)
     user = store.delete_user(user_id)
     return Erasure(
         messages=messages,

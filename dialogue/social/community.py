@@ -22,6 +22,7 @@ from dialogue.social.reviews import choices, link_product
 from knowledge.ids import stable_id
 from knowledge.model import Answer, Provenance, Question, ReviewStatus, User
 from knowledge.moderation import moderate
+from knowledge.outbox import ANSWER_PUBLISHED, record_event
 from knowledge.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class Community:
             ))
             if result.published:
                 self._reindex(question.id)
+                record_event(self._store, ANSWER_PUBLISHED, answer_id)  # the asker's notification
         lead = say("answer.posted") if result.published else say("answer.held")
         return ask(turn, lead, question=say("answer.another"),
                    pending=pending(MORE_QUESTIONS, skip=data.get("skip", "")))

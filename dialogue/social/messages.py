@@ -20,6 +20,7 @@ from dialogue.social.profiles import Profiles, clean_name
 from knowledge.ids import stable_id
 from knowledge.model import Message, User
 from knowledge.moderation import messages_allowed, moderate
+from knowledge.outbox import MESSAGE_DELIVERED, record_event
 from knowledge.store.base import Store
 
 CONFIRM_MESSAGE = "confirm_message"  # data {"to": user id, "text": moderated text}
@@ -87,6 +88,7 @@ class Messages:
             self._store.put_message(
                 Message(message_id, me.id, recipient.id, text, now.isoformat(timespec="seconds"))
             )
+            record_event(self._store, MESSAGE_DELIVERED, message_id)  # the recipient's notification
         return ask(turn, say("send.done", name=recipient.handle))
 
     def cancel(self, turn: SocialTurn) -> Reply:

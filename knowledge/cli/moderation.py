@@ -13,6 +13,7 @@ from typing import Any
 
 from knowledge.cli.context import EXIT_OK, CliContext, CliError
 from knowledge.model import ReviewStatus
+from knowledge.outbox import ANSWER_PUBLISHED, record_event
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -75,6 +76,8 @@ def run_decide(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(f"no review, question or answer with id {args.id!r} (see `moderation list`)")
     if not done:
         raise CliError(f"{kind} {args.id} could not be updated")
+    if kind == "answer" and status is ReviewStatus.PUBLISHED:
+        record_event(store, ANSWER_PUBLISHED, args.id)  # the asker's notification
     ctx.print(f"{kind} {args.id} is now {status.value}")
     if not args.no_index:
         ctx.refresh_index()

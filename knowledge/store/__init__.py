@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from typing import TYPE_CHECKING
 
 from knowledge.store.base import ImportCounts, ProductStats, Store, StoreCounts, StoreError
@@ -57,4 +59,6 @@ def _seed_demo(store: Store) -> None:
         if exc.name != "knowledge.demo":
             raise  # the demo module exists but something it imports is broken: say so
         return  # no demo seeding code in this checkout: start with an empty store
+    print("ShopTalk: the store is empty, so it is seeded with the bundled demo catalog "
+          "(import your own with `python -m knowledge import FILE`).", file=sys.stderr)
     seed_demo_catalog(store)

@@ -12,12 +12,13 @@ then newest); `iter_*` walk records in id order; messages are oldest first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from knowledge.model import (
     Answer,
+    Family,
     Friendship,
     FriendshipStatus,
     Message,
@@ -30,6 +31,10 @@ from knowledge.model import (
     UserMemory,
     Vote,
 )
+
+if TYPE_CHECKING:
+    from knowledge.alerts.records import Alert, AlertStatus, Owner
+    from knowledge.console.records import Account, AuditEntry
 
 
 class StoreError(Exception):
@@ -44,6 +49,7 @@ class ImportCounts:
     reviews_added: int = 0
     questions_added: int = 0
     answers_added: int = 0
+    families_added: int = 0
     # Which records are new, so a search index can add exactly those (not part of equality):
     new_review_ids: tuple[str, ...] = field(default=(), compare=False)
     changed_question_ids: tuple[str, ...] = field(default=(), compare=False)  # new or gained answers
@@ -89,6 +95,25 @@ class ProductStats:
         return iter((self.review_count, self.average_rating))
 
 
+@dataclass(frozen=True)
+class AspectFigure:
+    """How a product family's published reviews talk about one aspect: how many mention it,
+    and how many of those lean positive or negative (the rest are neutral)."""
+
+    aspect: str
+    mentions: int
+    positive: int
+    negative: int
+
+    @property
+    def positive_share(self) -> float:
+        return self.positive / self.mentions if self.mentions else 0.0
+
+    @property
+    def negative_share(self) -> float:
+        return self.negative / self.mentions if self.mentions else 0.0
+
+
 @runtime_checkable
 class Store(Protocol):
     """Persistent home of catalog, reviews, Q&A, users, messages, polls and memory."""
@@ -112,15 +137,52 @@ class Store(Protocol):
     def has_products(self) -> bool:
         """True when at least one product is stored (cheap; used to decide demo seeding)."""
 
+    def catalog_version(self) -> str:
+        """A value that changes whenever a product or family is added, changed or removed
+        (cheap: one key read), so a process can cache its catalog snapshot until it moves."""
+
     def product_stats(self, product_id: str) -> ProductStats:
         """Count and average rating of the product's published reviews."""
 
     # --- bulk import -----------------------------------------------------------------------
+    # families: the listings of one product (see knowledge.families)
+    def put_families(self, families: Iterable[Family]) -> int:
+        """Insert or replace families by id; returns how many were new."""
+
+    def get_family(self, family_id: str) -> Family | None: ...
+
+    def list_families(self) -> list[Family]:
+        """Every family, ordered by name."""
+
+    def delete_family(self, family_id: str) -> bool:
+        """Remove an empty family; StoreError while listings still belong to it."""
+
+    def set_family(self, product_ids: Sequence[str], family_id: str) -> int:
+        """Move listings into a family (both must exist); returns how many moved."""
+
+    def listings_of(self, family_id: str) -> list[Product]:
+        """The family's listings, ordered by name."""
+
+    def family_stats(self, family_id: str) -> ProductStats:
+        """Review count and average rating over every listing of the family."""
+
+    # aspects: what each review talks about, found once when the review is written
+    def family_aspects(self, family_id: str) -> list[AspectFigure]:
+        """The aspects the family's published reviews mention, most mentioned first."""
+
+    def product_aspects(self, product_id: str) -> list[AspectFigure]:
+        """The aspects one listing's published reviews mention, most mentioned first."""
+
+    def reanalyse_aspects(self) -> int:
+        """Find the aspects of every review again (after the analyser changed); returns how
+        many reviews were analysed."""
+
     def import_batch(
         self,
         products: Iterable[Product] = (),
         reviews: Iterable[Review] = (),
         questions: Iterable[Question] = (),
+        families: Iterable[Family] = (),
     ) -> ImportCounts:
         """Store products, reviews and questions (with answers) all-or-nothing.
 
@@ -298,3 +360,46 @@ class Store(Protocol):
     def get_meta(self, key: str) -> str | None: ...
 
     def set_meta(self, key: str, value: str) -> None: ...
+
+    # --- the content-team console (knowledge.console) and alerts (knowledge.alerts) ------
+    def put_account(self, account: Account) -> None:
+        """Insert or replace a console account (names are case-insensitive)."""
+
+    def get_account(self, name: str) -> Account | None: ...
+
+    def list_accounts(self) -> list[Account]:
+        """Every console account, ordered by name."""
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        """Add one audit entry (an entry whose time and id are stored already is kept once)."""
+
+    def audit_log(self, since: str = "", action: str | None = None, limit: int = 500) -> list[AuditEntry]:
+        """Audit entries at or after `since` (ISO time; "" for the last month at least), of one
+        `action` if given, newest first, at most `limit`."""
+
+    def put_owner(self, owner: Owner) -> None: ...
+
+    def list_owners(self) -> list[Owner]:
+        """Every owner, by scope, value, then rank."""
+
+    def delete_owner(self, owner_id: str) -> bool: ...
+
+    def add_alert(self, alert: Alert) -> bool:
+        """Store a new alert; False (and nothing written) when its id is stored already."""
+
+    def put_alert(self, alert: Alert) -> None:
+        """Replace a stored alert (status changes, escalation)."""
+
+    def get_alert(self, alert_id: str) -> Alert | None: ...
+
+    def list_alerts(self, status: AlertStatus | None = None) -> list[Alert]:
+        """Alerts newest first, of one status if given."""
+
+    def claim_delivery(self, alert_id: str, delivery: str) -> bool:
+        """Atomically record that `delivery` (owner, channel) of an alert is being sent; False
+        when it was claimed before, so it is never sent twice."""
+
+    def release_delivery(self, alert_id: str, delivery: str) -> None:
+        """Drop a claim whose sending failed, so the next run retries it."""
+
+    def deliveries_of(self, alert_id: str) -> list[str]: ...

@@ -8,6 +8,7 @@ import re
 
 from knowledge.model import (
     Answer,
+    Family,
     Friendship,
     Message,
     Poll,
@@ -56,6 +57,16 @@ def check_product(product: Product) -> None:
         _text("product", product.id, "aliases", alias)
     _text("product", product.id, "brand", product.brand)
     _text("product", product.id, "category", product.category)
+    _text("product", product.id, "family_id", product.family_id)
+
+
+def check_family(family: Family) -> None:
+    _need_id("family", family.id)
+    _text("family", family.id, "name", family.name, required=True)
+    for name in family.spoken_names:
+        _text("family", family.id, "spoken_names", name, required=True)
+    for absorbed in family.absorbed:
+        _text("family", family.id, "absorbed", absorbed, required=True)
 
 
 def check_review(review: Review) -> None:
