@@ -96,6 +96,9 @@ def send_progressive(handler_input: HandlerInput, say: Say) -> bool:
     return True
 
 
+REPLY_KEY = "shoptalk.reply"  # request-attribute key: the Reply this turn answered with
+
+
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Render `reply` for the request's locale into the response being built."""
     locale = turn_of(handler_input).locale
@@ -108,6 +111,8 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         # Alexa rejects speech alongside Dialog.Delegate: its dialog model speaks next.
         return builder.add_directive(dialog_directive(handler_input, reply.directive)).response
     builder.speak(render(reply.speech, locale))
+    # the APL interceptor (skill.apl.interceptor) shows its visual on screen devices
+    handler_input.attributes_manager.request_attributes[REPLY_KEY] = reply
     if reply.reprompt:
         builder.ask(render(reply.reprompt, locale))
     if reply.directive is not None:

@@ -57,10 +57,26 @@ class ErrorHandler(AbstractExceptionHandler):
             return respond(
                 handler_input,
                 Reply(
-                    speech=(Say("error.recovery"), Say("anything_else.prompt")),
+                    speech=(Say(_recovery_key(exception)), Say("anything_else.prompt")),
                     reprompt=(Say("anything_else.reprompt"),),
                 ),
             )
         except Exception:
             log.exception("rendering the recovery failed (request %s)", request_id)
             return builder.speak(_LAST_RESORT_SSML).ask(_LAST_RESORT_SSML).response
+
+
+def _recovery_key(exception: BaseException) -> str:
+    """The recovery to speak: "error.unreachable" when the store timed out or throttled
+    (anywhere in the cause chain), so the user hears that trying again later is worth it;
+    "error.recovery" otherwise."""
+    from knowledge.store.dynamodb.guard import StoreUnavailable
+
+    seen: BaseException | None = exception
+    for _ in range(8):  # a short chain: handlers wrap at most once or twice
+        if seen is None:
+            break
+        if isinstance(seen, StoreUnavailable):
+            return "error.unreachable"
+        seen = seen.__cause__ or seen.__context__
+    return "error.recovery"

@@ -9,8 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from skill.intents import INVOCATION_NAME
+from skill.notifications.events import PUBLICATIONS
+from skill.notifications.permissions import NOTIFICATIONS_SCOPE
 from skill.tools.model_files import MODELS_DIR, ModelError, load_model, model_locales, model_problems
 
+_SUBSCRIBED_EVENTS = (
+    "SKILL_ENABLED",
+    "SKILL_DISABLED",
+    "SKILL_PERMISSION_ACCEPTED",
+    "SKILL_PERMISSION_CHANGED",
+    "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED",
+)
+_VIEWPORTS = [
+    {"mode": "HUB", "shape": "ROUND", "minWidth": 100, "maxWidth": 599, "minHeight": 100, "maxHeight": 599},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 600, "maxWidth": 1279, "minHeight": 400, "maxHeight": 799},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920, "minHeight": 600, "maxHeight": 1200},
+]
 _COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 _EXAMPLES = (
     f"Alexa, open {INVOCATION_NAME}",
@@ -23,7 +37,8 @@ def manifest(
     locales: list[str], endpoint_url: str | None, lambda_arn: str | None, certificate: str = "Wildcard"
 ) -> dict[str, Any]:
     """The skill.json manifest: publishing information per locale, the custom API endpoint
-    (HTTPS for a self-hosted web service, or a Lambda ARN) and CanFulfillIntentRequest.
+    (HTTPS for a self-hosted web service, or a Lambda ARN), CanFulfillIntentRequest, APL,
+    the notifications permission, the MessageAlert publication and the lifecycle events.
 
     `certificate` is the endpoint's sslCertificateType: "Wildcard" for a tunnel host such as
     ngrok's or cloudflared's (a sub-domain of a wildcard certificate), "Trusted" for a host
@@ -73,8 +88,19 @@ def manifest(
             "apis": {
                 "custom": {
                     "endpoint": endpoint,
-                    "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}],
+                    "interfaces": [
+                        {"type": "CAN_FULFILL_INTENT_REQUEST"},
+                        {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": _VIEWPORTS},
+                    ],
                 }
+            },
+            # Notifications: the permission users grant in the Alexa app, the event schema the
+            # skill publishes, and the lifecycle events (skill.handlers.events) it receives.
+            "permissions": [{"name": NOTIFICATIONS_SCOPE}],
+            "events": {
+                "endpoint": endpoint,
+                "publications": list(PUBLICATIONS),
+                "subscriptions": [{"eventName": name} for name in _SUBSCRIBED_EVENTS],
             },
         }
     }

@@ -48,6 +48,7 @@ SKILL_EVENT_TYPES = frozenset(
         "AlexaSkillEvent.SkillPermissionChanged",
         "AlexaSkillEvent.SkillPermissionAccepted",
         "AlexaSkillEvent.SkillAccountLinked",
+        "AlexaSkillEvent.ProactiveSubscriptionChanged",
     }
 )
 BODY_ENCODING = "utf-8"
