@@ -111,6 +111,31 @@ class Services:
             "social", lambda: SocialService(store=self.store, index=lambda: self.index)
         )
 
+    @property
+    def notifier(self) -> Any:
+        """Sends the outbox's notifications after the turn (skill.notifications)."""
+        from skill.notifications.notifier import Notifier
+
+        return self._once("notifier", lambda: Notifier(self.store, self.config.notifications))
+
+    @property
+    def lifecycle(self) -> Any:
+        """Permissions and the purge schedule behind the AlexaSkillEvent requests."""
+        import datetime as dt
+
+        from skill.notifications.lifecycle import Lifecycle
+
+        def after_erasure(erasure: Any) -> None:
+            # An embedded index not loaded yet drops the rest when it opens; the shared
+            # PostgreSQL index is never re-synced on open, so it is updated now in any case.
+            if "index" in self._cache or self.config.knowledge.index == "postgres":
+                from dialogue.social.privacy import update_index
+
+                update_index(self.index, self.store, erasure)
+
+        grace = dt.timedelta(hours=self.config.notifications.purge_grace_hours)
+        return self._once("lifecycle", lambda: Lifecycle(self.store, grace, on_erased=after_erasure))
+
 
 def build_services(config: SkillConfig) -> Services:
     """Open the store (seeding the demo catalog on first run) and wrap it in Services."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from dialogue.config import DialogueConfig
 from knowledge.config import KnowledgeConfig
+from skill.notifications.config import NotificationsConfig
 
 SUPPORTED_LOCALES = ("en-US", "en-GB")
 
@@ -30,6 +31,7 @@ class SkillConfig:
 
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     dialogue: DialogueConfig = field(default_factory=DialogueConfig)
+    notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     skill_id: str | None = None
     default_locale: str = "en-US"
     verify_signature: bool = True
@@ -47,6 +49,7 @@ class SkillConfig:
         return cls(
             knowledge=KnowledgeConfig.from_env(env),
             dialogue=DialogueConfig.from_env(env),
+            notifications=NotificationsConfig.from_env(env),
             skill_id=env.get("SHOPTALK_SKILL_ID") or None,
             default_locale=env.get("SHOPTALK_LOCALE", defaults.default_locale),
             verify_signature=_flag(env, "SHOPTALK_VERIFY_SIGNATURE", True),
