@@ -51,7 +51,13 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     from skill.webservice.envelope import envelope_problem
 
+    from skill.notifications.maintenance import is_maintenance_event, run_maintenance
+
     config, skill = _runtime()
+    if is_maintenance_event(event):  # the template's schedule: purge and notify, no Alexa request
+        from skill.app import services_for
+
+        return run_maintenance(services_for(config))
     if not isinstance(event, dict):
         raise RequestRejected(f"event must be a JSON object, not {type(event).__name__}")
     envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)

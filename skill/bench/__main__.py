@@ -1,4 +1,5 @@
-"""`python -m skill.bench cold-start [--runs N] [--data-dir DIR]`."""
+"""`python -m skill.bench cold-start [--runs N] [--data-dir DIR]` and
+`python -m skill.bench dynamodb [--runs N] [--before COMMIT]`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ def main(argv: list[str] | None = None) -> int:
     cold = commands.add_parser("cold-start", help="fresh `python -m skill chat` to the first spoken answer")
     cold.add_argument("--runs", type=int, default=5)
     cold.add_argument("--data-dir", type=Path, help="store directory (default SHOPTALK_DATA_DIR)")
+    dynamodb = commands.add_parser(
+        "dynamodb", help="fresh Lambda process on DynamoDB (moto): cold start and calls/capacity per turn"
+    )
+    dynamodb.add_argument("--runs", type=int, default=3)
+    dynamodb.add_argument("--before", help="also measure this git commit (a temporary worktree)")
     args = parser.parse_args(argv)
+    if args.command == "dynamodb":
+        from skill.bench.dynamodb_turns import run as run_dynamodb
+
+        return run_dynamodb(args.runs, args.before)
     from skill.bench.cold_start import run
 
     return run(args.runs, args.data_dir)

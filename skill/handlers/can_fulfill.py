@@ -35,8 +35,8 @@ def normalize_name(text: str) -> str:
 class CanFulfillHandler(AbstractRequestHandler):
     """Answers CanFulfillIntentRequest for the intents in `live_intents`.
 
-    `product_names` returns the normalized names and aliases of the catalog (read per request
-    so new products count at once).
+    `product_names` returns the normalized names and aliases of the catalog (the linker's
+    snapshot, refreshed when the store's catalog version moves).
     """
 
     def __init__(self, live_intents: Iterable[str], product_names: Callable[[], Iterable[str]]) -> None:
