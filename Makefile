@@ -4,14 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: chat serve test test-fast install install-dev clean-venv \
-        bench-cold-start bench-load bench-quality bench-scale bench-dialogue
+        bench-cold-start bench-load bench-quality bench-scale bench-dialogue bench-console
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
 
+# llama-cpp-python compiles llama.cpp from source. A native build (-march=native) enables every
+# instruction the build machine reports, AMX included, and that build crashed in its first
+# decode on this project's CI machine (2026-12-05); a portable build (AVX2 kernels, no AMX) runs.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -r requirements.txt
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
@@ -52,6 +57,10 @@ bench-scale: install
 
 bench-dialogue: install
 	$(BIN)/python -m dialogue.bench
+
+## Page latency of the content-team console (needs ../shared/data).
+bench-console: install
+	$(BIN)/python -m knowledge.console.bench
 
 clean-venv:
 	rm -rf $(VENV)

@@ -77,7 +77,7 @@ def test_help_exits_0(tmp_path: Path) -> None:
 def test_import_stats_products(tmp_path: Path) -> None:
     result = run(tmp_path, "import", str(FIXTURES / "good.jsonl"))
     assert result.returncode == 0, result.stderr
-    assert "imported 2 new products, 3 new reviews, 2 new questions, 2 new answers" in result.stdout
+    assert "imported 2 new products (2 new families), 3 new reviews, 2 new questions, 2 new answers" in result.stdout
     assert stats(tmp_path) == {
         "products": 2, "reviews": 3,
         "reviews_by_status": {"published": 3, "pending": 0, "rejected": 0},
@@ -90,8 +90,23 @@ def test_import_stats_products(tmp_path: Path) -> None:
     assert (lamp["review_count"], lamp["average_rating"]) == (2, 3.5)
     again = run(tmp_path, "import", str(FIXTURES / "good.jsonl"))
     assert again.returncode == 0
-    assert "imported 0 new products, 0 new reviews, 0 new questions, 0 new answers" in again.stdout
+    assert "imported 0 new products (0 new families), 0 new reviews, 0 new questions, 0 new answers" in again.stdout
     assert stats(tmp_path)["reviews"] == 3
+
+
+def test_a_first_import_seeds_no_demo_catalog_but_a_first_start_does(tmp_path: Path) -> None:
+    imported = tmp_path / "imported"
+    result = run(imported, "import", str(FIXTURES / "good.jsonl"), seed_demo=True)
+    assert result.returncode == 0, result.stderr
+    assert "demo catalog" not in result.stderr
+    assert stats(imported)["products"] == 2  # only what was imported
+    assert run(imported, "stats", seed_demo=True).returncode == 0
+    assert stats(imported)["products"] == 2  # a store with products is never seeded later
+    started = tmp_path / "started"
+    first = run(started, "stats", seed_demo=True)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.splitlines()[0].startswith("ShopTalk: the store is empty, so it is seeded with the bundled demo catalog")
+    assert stats(started)["products"] == 20
 
 
 def test_rejected_import_lists_every_bad_row_and_writes_nothing(tmp_path: Path) -> None:
@@ -104,7 +119,7 @@ def test_rejected_import_lists_every_bad_row_and_writes_nothing(tmp_path: Path) 
     assert lines[:-1] == [
         f"{bad}:2: rating: must be a whole number of stars from 1 to 5, got 7",
         f"{bad}:3: -: not valid JSON (Expecting ',' delimiter at column 76)",
-        f"{bad}:4: type: unknown record type 'video' (must be one of product, review, question)",
+        f"{bad}:4: type: unknown record type 'video' (must be one of family, product, review, question)",
         f"{bad}:5: text: missing (the review text is required)",
         f"{bad}:6: product_id: unknown product 'p-missing' (not in this import nor in the store)",
         f"{bad}:7: date: not a date: 'last tuesday' (use YYYY-MM-DD)",
