@@ -45,7 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
     epqa.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data dir")
     epqa.add_argument("--file", default="tune.csv", help="the CSV under DATA/epqa")
     epqa.add_argument("--limit", type=int, default=None, help="only the first N questions")
-    epqa.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
     epqa.add_argument(
         "--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache dir ('' to disable)"
     )
@@ -110,7 +109,7 @@ def _epqa(args: argparse.Namespace) -> int:
 
     embedder = CachedEmbedder(embed, _cache_dir(args.cache))
     report = evaluate(args.data / "epqa" / args.file, embedder, limit=args.limit,
-                      folds=args.folds, progress=not args.json)
+                      progress=not args.json)
     embedder.save()
     print(json.dumps(asdict(report), indent=2) if args.json else format_report(report))
     return 0

@@ -6,7 +6,6 @@ is built from that store; each question is asked against its product (product fi
 returned passages are mapped back to candidates. Only the question's own candidates are
 ranked (a product asked several questions holds the candidates of all of them, and those were
 graded for another question). hit@k: a label-2 candidate among the first k distinct ones.
-`folds` adds product-grouped cross-validation of the learned ranker (see knowledge.index.learned).
 """
 
 from __future__ import annotations
@@ -38,9 +37,6 @@ class EpqaReport:
     scores: tuple[Score, ...]
     differences: tuple[Difference, ...]
     seconds: float
-    folds: int = 0
-    cross_validated: tuple[Score, ...] = ()
-    cv_differences: tuple[Difference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +109,6 @@ def evaluate(
     embed: Embedder,
     configs: Mapping[str, FusionParams] | None = None,
     limit: int | None = None,
-    folds: int = 0,
     progress: bool = True,
 ) -> EpqaReport:
     """Run every ranker of `configs` (default: `rankers()`) on the ePQA file `data`."""
@@ -127,11 +122,6 @@ def evaluate(
         index = build_index(subset, Path(tmp), embed, progress)
         vectors = embed([q.text for q in questions])
         ranked = {name: rank_questions(index, questions, vectors, p) for name, p in configs.items()}
-        cv: dict[str, Ranked] = {}
-        if folds:
-            from knowledge.bench.epqa_cv import cross_validate
-
-            cv = cross_validate(index, questions, vectors, folds)
     scores = tuple(r.score(name) for name, r in ranked.items())
     return EpqaReport(
         questions=len(questions),
@@ -141,9 +131,6 @@ def evaluate(
         scores=scores,
         differences=differences({n: r.hit1 for n, r in ranked.items()}),
         seconds=time.perf_counter() - started,
-        folds=folds,
-        cross_validated=tuple(r.score(name) for name, r in cv.items()),
-        cv_differences=differences({n: r.hit1 for n, r in cv.items()}),
     )
 
 
@@ -158,12 +145,6 @@ def format_report(report: EpqaReport) -> str:
     for s in report.scores:
         lines.append(f"{s.name:<22}{100 * s.hit1:>7.1f}%{100 * s.hit3:>7.1f}%")
     lines += _differences(report.differences)
-    if report.cross_validated:
-        lines.append(f"{report.folds}-fold cross-validation grouped by ASIN "
-                     "(ours fitted on the other folds):")
-        for s in report.cross_validated:
-            lines.append(f"{s.name:<22}{100 * s.hit1:>7.1f}%{100 * s.hit3:>7.1f}%")
-        lines += _differences(report.cv_differences)
     lines.append(f"({report.seconds:.0f} s)")
     return "\n".join(lines)
 
