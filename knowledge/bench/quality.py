@@ -18,7 +18,8 @@ import numpy as np
 
 from knowledge.bench.subjqa import BenchSplit, contains_span
 from knowledge.index.fusion import FusionParams
-from knowledge.index.search_index import SearchIndex, collect_passages
+from knowledge.index.batches import collect_passages
+from knowledge.index.search_index import SearchIndex
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,8 @@ from knowledge.bench.subjqa import load_split
 from knowledge.index.fusion import FusionParams, fuse
 from knowledge.index.lexical import release_free_memory
 from knowledge.index.passages import ROLE_QUESTION, Passage
-from knowledge.index.search_index import (
-    DIMENSION,
-    FLOAT16_ABOVE_ROWS,
-    SearchIndex,
-    collect_passages,
-)
+from knowledge.index.batches import collect_passages
+from knowledge.index.search_index import DIMENSION, FLOAT16_ABOVE_ROWS, SearchIndex
 from knowledge.model import Question, Review
 
 SEED = 7

@@ -13,17 +13,19 @@ import sys
 from collections.abc import Iterable
 
 from knowledge.config import KnowledgeConfig
+from knowledge.index.backend import SearchBackend
 from knowledge.index.passages import Passage, question_key, question_passages, review_key, review_passages
 from knowledge.index.persist import IndexJournal
-from knowledge.index.search_index import SearchIndex, index_dir
+from knowledge.index.batches import index_dir
+from knowledge.index.search_index import SearchIndex
 from knowledge.model import Question, Review
 from knowledge.store.base import Store
 
 COMPACT_DEAD_FRACTION = 0.25
 
 
-def open_index(store: Store, config: KnowledgeConfig, progress: bool = True) -> SearchIndex:
-    """The search index of `store`, loaded from `config.data_dir/index` and made current."""
+def open_embedded_index(store: Store, config: KnowledgeConfig, progress: bool = True) -> SearchIndex:
+    """The in-process index of `store`, loaded from `config.data_dir/index` and made current."""
     journal = IndexJournal(index_dir(config.data_dir))
     index = SearchIndex(
         journal=journal,
@@ -38,7 +40,7 @@ def open_index(store: Store, config: KnowledgeConfig, progress: bool = True) -> 
 
 
 def sync_with_store(
-    index: SearchIndex,
+    index: SearchBackend,
     reviews: Iterable[Review],
     questions: Iterable[Question],
     progress: bool = True,

@@ -8,25 +8,28 @@ sees it; `open_index` diffs the store against the index and brings it up to date
 
 from __future__ import annotations
 
-import functools
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
+from knowledge.index.batches import (
+    _batch_targets,
+    _context_norms,
+    _offset_in_source,
+    _source_token,
+    _token_of_key,
+    collect_passages,
+)
 from knowledge.index.columns import CodeColumn, StringColumn, VectorColumn
-from knowledge.index.fusion import FusionParams, document_terms, fuse
-from knowledge.index.hit import SearchHit
+from knowledge.index.fusion import FusionParams
 from knowledge.index.lexical import LexicalIndex
+from knowledge.index.ranking import HybridRanking
+from knowledge.index.locking import locked as _locked
 from knowledge.index.passages import (
-    KIND_BY_ROLE,
-    ROLE_QA,
     ROLE_QUESTION,
     ROLE_REVIEW,
-    CONTEXT_SENTENCES,
     Passage,
     question_key,
     question_passages,
@@ -39,18 +42,6 @@ DIMENSION = 384
 FLOAT16_ABOVE_ROWS = 400_000  # beyond this many rows vectors are kept as float16 in memory
 DELTA_MERGE_MIN = 2_000  # merge the BM25 delta into the main index beyond this many docs
 EMBED_BATCH = 256
-_T = TypeVar("_T")
-
-
-def _locked(method: Callable[..., _T]) -> Callable[..., _T]:
-    """Serialise a method on the index's lock (the web service may add while it searches)."""
-
-    @functools.wraps(method)
-    def wrapper(self: SearchIndex, *args: object, **kwargs: object) -> _T:
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return wrapper
 
 
 def _default_embedder(texts: Sequence[str]) -> np.ndarray:
@@ -59,7 +50,7 @@ def _default_embedder(texts: Sequence[str]) -> np.ndarray:
     return embed(texts)
 
 
-class SearchIndex:
+class SearchIndex(HybridRanking):
     """Hybrid passage index with incremental adds, tombstones and product filtering.
 
     `journal` (persist.IndexJournal) receives every change so it survives the process; an
@@ -422,227 +413,6 @@ class SearchIndex:
     def is_alive(self, row: int) -> bool:
         return bool(self._alive[row])
 
-    # --- searching -------------------------------------------------------------------------
-    def search(
-        self,
-        query: str,
-        product_id: str | None = None,
-        k: int = 5,
-        params: FusionParams | None = None,
-    ) -> list[SearchHit]:
-        """The `k` best passages for `query`, optionally only from one product."""
-        query = query.strip()
-        if not query or k <= 0 or not self._rows_by_key:
-            return []
-        q = self._embed([query])[0]
-        return self.search_vector(query, q, product_id, k, params)
-
-    @_locked
-    def search_vector(
-        self,
-        query: str,
-        query_vector: np.ndarray,
-        product_id: str | None = None,
-        k: int = 5,
-        params: FusionParams | None = None,
-    ) -> list[SearchHit]:
-        """`search` with the query already embedded (benchmarks embed queries in batches)."""
-        params = params or self.params
-        alive = np.frombuffer(self._alive, dtype=np.uint8).view(bool) if self._alive else None
-        if alive is None:
-            return []
-        if product_id is not None:
-            code = self._products.codes.get(product_id)
-            if code is None or code not in self._rows_by_product:
-                return []
-            rows = np.frombuffer(self._rows_by_product[code], dtype=np.int64)
-            rows = rows[alive[rows]]
-            if len(rows) == 0:
-                return []
-            dense = self._vectors.scores(query_vector, rows)
-            lexical = (
-                self._lexical.scores(query)[rows]
-                if params.lexical_weight
-                else np.zeros(len(rows), np.float32)
-            )
-            context = self._context_scores(
-                rows, dense, lambda idx: self._vectors.scores(query_vector, idx)
-            )
-            documents = self._document_scores(rows, dense, None, params)
-        else:
-            rows, dense, lexical, all_dense = self._global_candidates(
-                query, query_vector, params, alive
-            )
-            if len(rows) == 0:
-                return []
-            context = self._context_scores(rows, dense, lambda idx: all_dense[idx])
-            documents = self._document_scores(rows, dense, lambda idx: all_dense[idx], params)
-        return self._rank(rows, dense, context, lexical, documents, params, k)
-
-    def _context_scores(
-        self,
-        rows: np.ndarray,
-        dense: np.ndarray,
-        dense_of: Callable[[np.ndarray], np.ndarray],
-    ) -> np.ndarray:
-        """Cosine of the query with each row's window (the row and its review neighbours).
-
-        The window vector is the normalised sum of its sentence vectors, so its cosine is the
-        sum of the sentences' cosines divided by the stored norm of that sum.
-        """
-        n = self.row_count
-        keys = self._keys.as_array()
-        roles = np.frombuffer(self._roles, dtype=np.int8)
-        norms = np.frombuffer(self._context_norms, dtype=np.float32)
-        total = dense.astype(np.float32).copy()
-        total[~np.isfinite(total)] = 0.0
-        is_review = roles[rows] == ROLE_REVIEW
-        for shift in range(1, CONTEXT_SENTENCES + 1):
-            for neighbour in (rows - shift, rows + shift):
-                inside = (neighbour >= 0) & (neighbour < n)
-                clipped = np.clip(neighbour, 0, n - 1)
-                same = inside & is_review & (keys[clipped] == keys[rows])
-                if same.any():
-                    total[same] += dense_of(clipped[same])
-        return total / np.maximum(norms[rows], 1e-6)
-
-    def _document_scores(
-        self,
-        rows: np.ndarray,
-        dense: np.ndarray,
-        dense_of: Callable[[np.ndarray], np.ndarray] | None,
-        params: FusionParams,
-    ) -> np.ndarray:
-        """Per row, what its review adds (see fusion.document_terms); 0 for Q&A rows.
-
-        `dense_of` scores rows outside `rows`; None means `rows` already holds every alive row
-        of each of their reviews (a product-filtered search), so nothing else is scored.
-        """
-        out = np.zeros(len(rows), dtype=np.float64)
-        if not (params.review_weight or params.position_weight):
-            return out
-        roles = np.frombuffer(self._roles, dtype=np.int8)
-        is_review = roles[rows] == ROLE_REVIEW
-        if not is_review.any():
-            return out
-        keys = self._keys.as_array().astype(np.int64)
-        wanted = rows[is_review]
-        if dense_of is None:
-            members = wanted
-            member_dense = np.asarray(dense, dtype=np.float64)[is_review]
-        else:
-            codes = np.unique(keys[wanted])
-            members = np.concatenate(
-                [np.asarray(self._rows_by_key[int(c)], dtype=np.int64) for c in codes]
-            )
-            member_dense = np.asarray(dense_of(members), dtype=np.float64)
-        member_dense = np.where(np.isfinite(member_dense), member_dense, 0.0)
-        combined = (keys[members] << 40) | members  # sort by review, then by row
-        order = np.argsort(combined, kind="stable")
-        combined, member_dense = combined[order], member_dense[order]
-        _, first, counts = np.unique(combined >> 40, return_index=True, return_counts=True)
-        means = np.add.reduceat(member_dense, first) / counts
-        at = np.searchsorted(combined, (keys[wanted] << 40) | wanted)
-        group = np.searchsorted(first, at, side="right") - 1
-        out[is_review] = document_terms(means[group], at - first[group], params)
-        return out
-
-    def _global_candidates(
-        self, query: str, query_vector: np.ndarray, params: FusionParams, alive: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        all_dense = self._vectors.scores(query_vector)
-        all_dense[~alive] = -np.inf
-        m = min(params.candidates, len(all_dense))
-        picks = [np.argpartition(-all_dense, m - 1)[:m]] if params.dense_weight else []
-        all_lexical = None
-        if params.lexical_weight:
-            all_lexical = self._lexical.scores(query)
-            all_lexical[~alive] = 0.0
-            nonzero = np.flatnonzero(all_lexical)
-            if len(nonzero) > m:
-                nonzero = nonzero[np.argpartition(-all_lexical[nonzero], m - 1)[:m]]
-            picks.append(nonzero)
-        rows = np.unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)
-        if params.q2q and len(rows):
-            targets = np.frombuffer(self._targets, dtype=np.int64)[rows]
-            extra = targets[targets >= 0]
-            if len(extra):
-                rows = np.unique(np.concatenate([rows, extra]))
-        rows = rows[alive[rows]]
-        dense = all_dense[rows]
-        lexical = all_lexical[rows] if all_lexical is not None else np.zeros(len(rows), np.float32)
-        return rows, dense, lexical, all_dense
-
-    def _rank(
-        self,
-        rows: np.ndarray,
-        dense: np.ndarray,
-        context: np.ndarray,
-        lexical: np.ndarray,
-        documents: np.ndarray,
-        params: FusionParams,
-        k: int,
-    ) -> list[SearchHit]:
-        fused = fuse(dense, context, lexical, params).astype(np.float64) + documents
-        roles = np.frombuffer(self._roles, dtype=np.int8)[rows]
-        best_dense = np.maximum(dense, context).astype(np.float64)
-        question_mask = roles == ROLE_QUESTION
-        if params.q2q and question_mask.any():
-            position = {int(r): i for i, r in enumerate(rows)}
-            targets = np.frombuffer(self._targets, dtype=np.int64)
-            for i in np.flatnonzero(question_mask):
-                t = position.get(int(targets[rows[i]]))
-                if t is not None:
-                    if fused[i] > fused[t]:
-                        fused[t] = fused[i]
-                    best_dense[t] = max(best_dense[t], dense[i])
-        fused[question_mask] = -np.inf
-        order = np.argsort(-fused, kind="stable")
-        hits: list[SearchHit] = []
-        chosen: list[int] = []
-        for i in order:
-            if len(hits) >= k or not np.isfinite(fused[i]):
-                break
-            row = int(rows[i])
-            if params.diversify and self._overlaps(row, chosen):
-                continue
-            chosen.append(row)
-            hits.append(self._hit(row, float(fused[i]), float(best_dense[i])))
-        return hits
-
-    def _overlaps(self, row: int, chosen: list[int]) -> bool:
-        if self._roles[row] != ROLE_REVIEW:
-            return False
-        span = 2 * CONTEXT_SENTENCES  # windows this close share a sentence
-        key = self._keys.code_at(row)
-        return any(abs(row - c) <= span and self._keys.code_at(c) == key for c in chosen)
-
-    def window_text(self, row: int) -> str:
-        """What a hit shows: a review sentence with its neighbours, or the passage itself."""
-        if self._roles[row] != ROLE_REVIEW:
-            return self._texts[row]
-        key = self._keys.code_at(row)
-        lo = hi = row
-        for _ in range(CONTEXT_SENTENCES):
-            if lo > 0 and self._keys.code_at(lo - 1) == key and self._roles[lo - 1] == ROLE_REVIEW:
-                lo -= 1
-            if hi + 1 < self.row_count and self._keys.code_at(hi + 1) == key:
-                hi += 1
-        return " ".join(self._texts[r] for r in range(lo, hi + 1))
-
-    def _hit(self, row: int, score: float, dense: float) -> SearchHit:
-        role = self._roles[row]
-        return SearchHit(
-            text=self.window_text(row),
-            kind=KIND_BY_ROLE[role],
-            product_id=self._products[row],
-            score=score,
-            source_id=self._source_ids[row],
-            dense=dense,
-            rating=self._ratings[row] if role == ROLE_REVIEW else None,
-            question=self._questions[row] if role == ROLE_QA else "",
-        )
-
     # --- memory ----------------------------------------------------------------------------
     def nbytes(self) -> dict[str, int]:
         """Bytes held by the index structures, by part."""
@@ -662,63 +432,3 @@ class SearchIndex:
             + len(self._alive),
             "row_maps": row_maps,
         }
-
-
-def _context_norms(passages: Sequence[Passage], vectors: np.ndarray) -> np.ndarray:
-    """Per row, the norm of the summed vectors of the row and its same-review neighbours."""
-    v = np.asarray(vectors, dtype=np.float32)
-    total = v.copy()
-    n = len(passages)
-    for shift in range(1, CONTEXT_SENTENCES + 1):
-        for i in range(n):
-            p = passages[i]
-            if p.role != ROLE_REVIEW:
-                continue
-            for j in (i - shift, i + shift):
-                if 0 <= j < n and passages[j].source_key == p.source_key:
-                    total[i] += v[j]
-    return np.linalg.norm(total, axis=1).astype(np.float32)
-
-
-def _source_token(p: Passage) -> str:
-    return f"{'q' if p.role in (ROLE_QA, ROLE_QUESTION) else 'r'}\t{p.source_id}"
-
-
-def _token_of_key(key: str) -> str:
-    parts = key.split("\t")
-    return f"{parts[0]}\t{parts[1]}"
-
-
-def _offset_in_source(passages: Sequence[Passage], i: int) -> int:
-    """How many passages of the same source precede passage `i` contiguously."""
-    key = passages[i].source_key
-    j = i
-    while j > 0 and passages[j - 1].source_key == key:
-        j -= 1
-    return i - j
-
-
-def _batch_targets(passages: Sequence[Passage]) -> list[int]:
-    """Absolute target rows for a batch appended to an empty index."""
-    targets = []
-    for i, p in enumerate(passages):
-        if p.role == ROLE_QUESTION and p.target >= 0:
-            targets.append(i - _offset_in_source(passages, i) + p.target)
-        else:
-            targets.append(-1)
-    return targets
-
-
-def collect_passages(reviews: Iterable[Review], questions: Iterable[Question]) -> list[Passage]:
-    """Passages of every published review and answered question, in a stable order."""
-    passages: list[Passage] = []
-    for review in reviews:
-        passages.extend(review_passages(review))
-    for question in questions:
-        passages.extend(question_passages(question))
-    return passages
-
-
-def index_dir(data_dir: Path) -> Path:
-    """Where the index of the store in `data_dir` is persisted."""
-    return data_dir / "index"

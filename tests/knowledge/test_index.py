@@ -15,7 +15,7 @@ import pytest
 
 from knowledge.config import KnowledgeConfig
 from knowledge.index import SearchIndex, open_index
-from knowledge.index.search_index import index_dir
+from knowledge.index.batches import index_dir
 from knowledge.model import Answer, Product, Question, Review, ReviewStatus
 from knowledge.store.sqlite import SQLiteStore
 

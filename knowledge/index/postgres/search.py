@@ -1,0 +1,267 @@
+"""Search over the PostgreSQL index with the in-process index's fused ranking.
+
+The database does the heavy parts: HNSW nearest neighbours and a GIN full-text match for
+the unfiltered candidates, the product filter in SQL, and the cosine of every scored row in
+SQL. Every row of each candidate's source comes back (its sentences' cosines give the window
+and review terms), then the ranking is the in-process one: knowledge.index.fusion's `fuse`
+and `document_terms`, question-to-question boosts, and diversified windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from knowledge.index.fusion import FusionParams, document_terms, fuse
+from knowledge.index.hit import SearchHit
+from knowledge.index.lexical import B, K1, tokenize
+from knowledge.index.passages import CONTEXT_SENTENCES, KIND_BY_ROLE, ROLE_QA, ROLE_QUESTION, ROLE_REVIEW
+from knowledge.index.postgres.bm25 import corpus_stats
+from knowledge.index.postgres.rows import tsquery_literal
+
+# Unfiltered lexical candidates: the best `candidates` by ts_rank among at most this many
+# full-text matches; terms in more than RARE_TERM_SHARE of passages are left out of that
+# match when rarer ones exist (their BM25 weight is small; they still score every row).
+LEXICAL_SCAN_CAP = 2_000
+RARE_TERM_SHARE = 0.05
+
+# BM25 in SQL: each stored lexeme's position count is its term frequency; the query's
+# tokens come with their idf (from corpus_stats), repeated tokens counting again as in-process.
+_BM25 = f"""CASE WHEN s.lexemes @@ %(tsq)s::tsquery THEN (
+    SELECT coalesce(sum(w.idf * cardinality(u.positions)
+        / (cardinality(u.positions) + {K1} * (1 - {B} + {B} * s.token_count / %(avgdl)s))), 0)
+    FROM unnest(s.lexemes) u JOIN unnest(%(terms)s::text[], %(idfs)s::float8[]) w(term, idf)
+    ON u.lexeme = w.term) ELSE 0 END"""
+
+# From the rows of the sources in `scored`: the review mean of the cosine (document term),
+# and only the rows that are ranked or neighbour a ranked one (window) or are Q&A rows a
+# question row may boost. BM25 is computed in `scored` for the ranked and the Q&A rows only.
+_SELECT_MARKED = f"""
+, marked AS (
+    SELECT s.*,
+        avg(s.dense) FILTER (WHERE s.role = {ROLE_REVIEW}) OVER (PARTITION BY s.source_key) AS review_mean,
+        bool_or(s.candidate) OVER (PARTITION BY s.source_key ORDER BY s.position
+            ROWS BETWEEN {CONTEXT_SENTENCES} PRECEDING AND {CONTEXT_SENTENCES} FOLLOWING) AS near
+    FROM scored s
+)
+SELECT s.id, s.source_key, s.position, s.role, s.target, s.context_norm, s.dense,
+    s.bm25, s.candidate, coalesce(s.review_mean, 0)
+FROM marked s WHERE s.near OR s.role = {ROLE_QA} ORDER BY s.id
+"""
+
+def _scored(candidate: str) -> str:
+    """The columns of every row of the chosen sources; `candidate` says which are ranked."""
+    bm25 = _BM25.replace("s.", "p.")
+    return f"""
+    SELECT p.id, p.source_key, p.position, p.role, p.target, p.context_norm,
+        -(p.embedding <#> %(q)s) AS dense, {candidate} AS candidate,
+        CASE WHEN {candidate} OR p.role = {ROLE_QA} THEN {bm25} ELSE 0 END AS bm25"""
+
+
+_FILTERED_SQL = f"""
+WITH scored AS ({_scored("true")}
+    FROM passages p WHERE p.product_id = %(product)s
+){_SELECT_MARKED}"""
+
+_UNFILTERED_SQL = f"""
+WITH dense_c AS (
+    SELECT id FROM passages ORDER BY embedding <#> %(q)s LIMIT %(m_dense)s
+), lexical_c AS (
+    SELECT id FROM (
+        SELECT id, lexemes FROM passages WHERE lexemes @@ %(scan)s::tsquery LIMIT %(cap)s
+    ) matches ORDER BY ts_rank(lexemes, %(scan)s::tsquery) DESC LIMIT %(m_lexical)s
+), picked AS (
+    SELECT id FROM dense_c UNION SELECT id FROM lexical_c
+), keys AS (
+    SELECT DISTINCT source_key FROM passages WHERE id IN (SELECT id FROM picked)
+), scored AS ({_scored("p.id IN (SELECT id FROM picked)")}
+    FROM passages p JOIN keys USING (source_key)
+){_SELECT_MARKED}"""
+
+
+@dataclass(frozen=True)
+class ScoredRows:
+    """Every fetched row (whole sources), in id order, with its cosine and BM25."""
+
+    ids: np.ndarray
+    keys: np.ndarray  # source key codes (equal code = same source)
+    positions: np.ndarray
+    roles: np.ndarray
+    targets: np.ndarray  # for question rows: the position of their Q&A row
+    norms: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    candidate: np.ndarray  # rows ranked (the others are windows' neighbours, Q&A targets)
+    review_mean: np.ndarray  # mean cosine of the row's whole review (0 for Q&A rows)
+
+    def locate(self, keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Index of the row with each (key, position), or -1."""
+        combined = self.keys.astype(np.int64) << 24 | self.positions
+        order = np.argsort(combined, kind="stable")
+        wanted = keys.astype(np.int64) << 24 | positions
+        at = np.searchsorted(combined[order], wanted)
+        at = np.clip(at, 0, len(order) - 1)
+        found = (combined[order][at] == wanted) & (positions >= 0)
+        return np.where(found, order[at], -1)
+
+
+def fetch_scored(
+    conn: Any, query: str, vector: np.ndarray, product_id: str | None, params: FusionParams
+) -> ScoredRows | None:
+    """The rows to rank for `query` (None when nothing matches)."""
+    tokens = tokenize(query) if params.lexical_weight else []
+    tsq = tsquery_literal(tokens) if tokens else None
+    stats = corpus_stats(conn, tokens)
+    values = {
+        "q": np.asarray(vector, dtype=np.float32),
+        "tsq": tsq,
+        "terms": list(tokens),
+        "idfs": [stats.idf(t) for t in tokens],
+        "avgdl": stats.mean_length,
+    }
+    if product_id is not None:
+        rows = conn.execute(_FILTERED_SQL, {**values, "product": product_id}).fetchall()
+    else:
+        rare = [t for t in dict.fromkeys(tokens) if stats.df.get(t, 0) <= RARE_TERM_SHARE * stats.documents]
+        scan = tsquery_literal(rare or tokens) if tokens else None
+        ef_search = max(40, int(params.candidates))
+        if getattr(conn, "shoptalk_ef_search", None) != ef_search:  # one round trip saved per search
+            conn.execute(f"SET hnsw.ef_search = {ef_search}")
+            conn.shoptalk_ef_search = ef_search
+        rows = conn.execute(
+            _UNFILTERED_SQL,
+            {
+                **values, "scan": scan, "cap": LEXICAL_SCAN_CAP,
+                "m_dense": params.candidates if params.dense_weight else 0,
+                "m_lexical": params.candidates,
+            },
+        ).fetchall()
+    if not rows:
+        return None
+    codes: dict[str, int] = {}
+    columns = list(zip(*rows))
+    return ScoredRows(
+        ids=np.asarray(columns[0], dtype=np.int64),
+        keys=np.fromiter((codes.setdefault(k, len(codes)) for k in columns[1]), np.int64, len(rows)),
+        positions=np.asarray(columns[2], dtype=np.int64),
+        roles=np.asarray(columns[3], dtype=np.int8),
+        targets=np.asarray(columns[4], dtype=np.int64),
+        norms=np.asarray(columns[5], dtype=np.float32),
+        dense=np.asarray(columns[6], dtype=np.float32),
+        lexical=np.asarray(columns[7], dtype=np.float32),
+        candidate=np.asarray(columns[8], dtype=bool),
+        review_mean=np.asarray(columns[9], dtype=np.float64),
+    )
+
+
+def rank(scored: ScoredRows, params: FusionParams, k: int) -> list[tuple[int, float, float]]:
+    """(row, fused score, best cosine) of the `k` best rows, as the in-process index ranks."""
+    rows = np.flatnonzero(scored.candidate)
+    if params.q2q:
+        questions = rows[scored.roles[rows] == ROLE_QUESTION]
+        targets = scored.locate(scored.keys[questions], scored.targets[questions])
+        rows = np.unique(np.concatenate([rows, targets[targets >= 0]]))
+    if len(rows) == 0:
+        return []
+    dense = scored.dense[rows]
+    context = _context_scores(scored, rows)
+    documents = _document_scores(scored, rows, params)
+    fused = fuse(dense, context, scored.lexical[rows], params).astype(np.float64) + documents
+    roles = scored.roles[rows]
+    best_dense = np.maximum(dense, context).astype(np.float64)
+    question_mask = roles == ROLE_QUESTION
+    if params.q2q and question_mask.any():
+        position = {int(r): i for i, r in enumerate(rows)}
+        where = np.flatnonzero(question_mask)
+        targets = scored.locate(scored.keys[rows[where]], scored.targets[rows[where]])
+        for i, target in zip(where, targets):
+            t = position.get(int(target))
+            if t is not None:
+                if fused[i] > fused[t]:
+                    fused[t] = fused[i]
+                best_dense[t] = max(best_dense[t], dense[i])
+    fused[question_mask] = -np.inf
+    order = np.argsort(-fused, kind="stable")
+    chosen: list[tuple[int, float, float]] = []
+    span = 2 * CONTEXT_SENTENCES  # windows this close share a sentence
+    for i in order:
+        if len(chosen) >= k or not np.isfinite(fused[i]):
+            break
+        row = int(rows[i])
+        if params.diversify and scored.roles[row] == ROLE_REVIEW and any(
+            scored.keys[c] == scored.keys[row]
+            and abs(int(scored.positions[c]) - int(scored.positions[row])) <= span
+            for c, _, _ in chosen
+        ):
+            continue
+        chosen.append((row, float(fused[i]), float(best_dense[i])))
+    return chosen
+
+
+def _context_scores(scored: ScoredRows, rows: np.ndarray) -> np.ndarray:
+    """Cosine of the query with each row's window (see SearchIndex._context_scores)."""
+    total = scored.dense[rows].astype(np.float32).copy()
+    total[~np.isfinite(total)] = 0.0
+    is_review = scored.roles[rows] == ROLE_REVIEW
+    for shift in range(1, CONTEXT_SENTENCES + 1):
+        for sign in (-1, 1):
+            neighbour = scored.locate(scored.keys[rows], scored.positions[rows] + sign * shift)
+            same = is_review & (neighbour >= 0)
+            if same.any():
+                total[same] += scored.dense[neighbour[same]]
+    return total / np.maximum(scored.norms[rows], 1e-6)
+
+
+def _document_scores(scored: ScoredRows, rows: np.ndarray, params: FusionParams) -> np.ndarray:
+    """Per row, what its review adds (fusion.document_terms); 0 for Q&A rows."""
+    out = np.zeros(len(rows), dtype=np.float64)
+    if not (params.review_weight or params.position_weight):
+        return out
+    is_review = scored.roles[rows] == ROLE_REVIEW
+    if is_review.any():
+        wanted = rows[is_review]
+        out[is_review] = document_terms(scored.review_mean[wanted], scored.positions[wanted], params)
+    return out
+
+
+def fetch_hits(conn: Any, scored: ScoredRows, chosen: list[tuple[int, float, float]]) -> list[SearchHit]:
+    """SearchHits of the chosen rows: a review sentence shows its window of neighbours."""
+    windows: list[list[int]] = []
+    for row, _, _ in chosen:
+        if scored.roles[row] != ROLE_REVIEW:
+            windows.append([row])
+            continue
+        span = np.arange(-CONTEXT_SENTENCES, CONTEXT_SENTENCES + 1) + scored.positions[row]
+        found = scored.locate(np.full(len(span), scored.keys[row]), span)
+        windows.append([int(r) for r in found if r >= 0])
+    ids = sorted({int(scored.ids[r]) for window in windows for r in window})
+    by_id = {
+        r[0]: r
+        for r in conn.execute(
+            "SELECT id, text, product_id, source_id, rating, question, role FROM passages"
+            " WHERE id = ANY(%s)",
+            (ids,),
+        ).fetchall()
+    }
+    hits = []
+    for (row, score, dense), window in zip(chosen, windows):
+        head = by_id.get(int(scored.ids[row]))
+        if head is None:  # deleted by another process between the two queries
+            continue
+        role = head[6]
+        text = " ".join(by_id[int(scored.ids[r])][1] for r in window if int(scored.ids[r]) in by_id)
+        hits.append(
+            SearchHit(
+                text=text,
+                kind=KIND_BY_ROLE[role],
+                product_id=head[2],
+                score=score,
+                source_id=head[3],
+                dense=dense,
+                rating=head[4] if role == ROLE_REVIEW else None,
+                question=head[5] if role == ROLE_QA else "",
+            )
+        )
+    return hits
