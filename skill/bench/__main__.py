@@ -1,5 +1,6 @@
 """`python -m skill.bench cold-start [--runs N] [--data-dir DIR]` and
-`python -m skill.bench dynamodb [--runs N] [--before COMMIT]`."""
+`python -m skill.bench dynamodb [--runs N] [--before COMMIT]` and
+`python -m skill.bench index-backends [--runs N]` (cold containers: embedded vs PostgreSQL index)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     dynamodb.add_argument("--runs", type=int, default=3)
     dynamodb.add_argument("--before", help="also measure this git commit (a temporary worktree)")
+    backends = commands.add_parser(
+        "index-backends", help="cold Lambda-like containers (empty /tmp): embedded vs PostgreSQL search index"
+    )
+    backends.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
+    if args.command == "index-backends":
+        from skill.bench.dynamodb_turns import run_index_backends
+
+        return run_index_backends(args.runs)
     if args.command == "dynamodb":
         from skill.bench.dynamodb_turns import run as run_dynamodb
 

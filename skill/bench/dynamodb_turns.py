@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,9 +78,10 @@ def start_moto() -> tuple[subprocess.Popen[bytes], str]:
 def one_process(tree: Path, env: dict[str, str], proxy: FaultProxy, variant: Variant | None) -> None:
     """Run the driver once; record its figures into `variant` (None: the warm-up run)."""
     started = time.time()
+    errors = tempfile.TemporaryFile("w+")  # a file, not a pipe: a chatty stderr cannot block the driver
     process = subprocess.Popen(
         [sys.executable, str(DRIVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True, cwd=tree, env={**env, "PYTHONPATH": str(tree)},
+        stderr=errors, text=True, cwd=tree, env={**env, "PYTHONPATH": str(tree)},
     )
     assert process.stdin is not None and process.stdout is not None
     try:
@@ -109,11 +111,29 @@ def one_process(tree: Path, env: dict[str, str], proxy: FaultProxy, variant: Var
     finally:
         if process.poll() is None:
             process.kill()
+    errors.seek(0)
+    last_lines = errors.read().strip().splitlines()[-5:]
+    errors.close()
     if process.returncode != 0:
-        raise RuntimeError(f"the driver failed in {tree} (exit {process.returncode})")
+        raise RuntimeError(f"the driver failed in {tree} (exit {process.returncode}): " + " | ".join(last_lines))
 
 
-def measure(name: str, tree: Path, moto_url: str, proxy: FaultProxy, runs: int, work: Path) -> Variant:
+def measure(
+    name: str,
+    tree: Path,
+    moto_url: str,
+    proxy: FaultProxy,
+    runs: int,
+    work: Path,
+    extra_env: dict[str, str] | None = None,
+    empty_tmp: bool = False,
+    prepare: Callable[[dict[str, str]], None] | None = None,
+) -> Variant:
+    """Warm up once (seeds the catalog), run `prepare`, then time `runs` fresh processes.
+
+    `empty_tmp` gives every measured process an empty SHOPTALK_DATA_DIR, as a new Lambda
+    container's /tmp: whatever index lives there has to be built again.
+    """
     from knowledge.store.dynamodb import create_table, dynamodb_resource
 
     table = f"shoptalk-bench-{name}-{uuid.uuid4().hex[:6]}"
@@ -131,11 +151,15 @@ def measure(name: str, tree: Path, moto_url: str, proxy: FaultProxy, runs: int, 
         "SHOPTALK_WARM_UP": "0",
         "SHOPTALK_DATA_DIR": str(work / name),
         "HF_HUB_OFFLINE": "1",
+        **(extra_env or {}),
     }
     one_process(tree, env, proxy, None)
+    if prepare is not None:
+        prepare(env)
     variant = Variant(name)
-    for _ in range(runs):
-        one_process(tree, env, proxy, variant)
+    for run_number in range(runs):
+        container = {"SHOPTALK_DATA_DIR": str(work / name / f"container-{run_number}")} if empty_tmp else {}
+        one_process(tree, {**env, **container}, proxy, variant)
     return variant
 
 
@@ -153,7 +177,7 @@ def report(variants: list[Variant], floor: list[float]) -> None:
     print(f"baseline: bare `import ask_sdk_core.skill` process {median(floor):.2f} s (median of {len(floor)})")
     print("cold start, spawn to answer (median s):")
     for v in variants:
-        print(f"  {v.name:<8} launch {median(v.launch_s):6.2f}   first product answer {median(v.product_s):6.2f}")
+        print(f"  {v.name:<9} launch {median(v.launch_s):6.2f}   first product answer {median(v.product_s):6.2f}")
     print("DynamoDB per turn (median calls / read units / write units; operations summed over runs):")
     for v in variants:
         for turn, cost in v.turns.items():
@@ -184,5 +208,45 @@ def run(runs: int, before: str | None) -> int:
         moto.wait(timeout=30)
         if worktree.exists():
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=PROJECT_ROOT, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def run_index_backends(runs: int) -> int:
+    """Cold Lambda-like containers (empty /tmp) on one DynamoDB table: embedded vs PostgreSQL index.
+
+    The embedded variant builds its index in each new container before the first product
+    answer; the PostgreSQL variant connects to the shared index, filled once beforehand by
+    `python -m knowledge reindex --to postgres` (pgserver's PostgreSQL on a Unix socket).
+    """
+    from knowledge.index.postgres.local_server import LocalPostgres
+
+    moto, moto_url = start_moto()
+    proxy = FaultProxy(moto_url)
+    work = Path(tempfile.mkdtemp(prefix="shoptalk-bench-index-"))
+    server = LocalPostgres(work / "pg").start()
+    try:
+        dsn = server.create_database()
+
+        def fill_shared_index(env: dict[str, str]) -> None:
+            subprocess.run(
+                [sys.executable, "-m", "knowledge", "reindex", "--to", "postgres", "--dsn", dsn],
+                check=True, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+
+        variants = [
+            measure("embedded", PROJECT_ROOT, moto_url, proxy, runs, work, empty_tmp=True),
+            measure(
+                "postgres", PROJECT_ROOT, moto_url, proxy, runs, work,
+                extra_env={"SHOPTALK_INDEX": "postgres", "SHOPTALK_INDEX_DSN": dsn},
+                empty_tmp=True, prepare=fill_shared_index,
+            ),
+        ]
+        report(variants, baseline(runs))
+    finally:
+        proxy.close()
+        moto.terminate()
+        moto.wait(timeout=30)
+        server.stop()
         shutil.rmtree(work, ignore_errors=True)
     return 0

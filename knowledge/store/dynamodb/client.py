@@ -21,7 +21,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from knowledge.store.base import StoreError
-from knowledge.store.dynamodb.guard import CallGuard, DynamoDBTimeouts, StoreUnavailable, is_unavailable
+from knowledge.store.dynamodb.guard import (
+    CallGuard,
+    DynamoDBTimeouts,
+    StoreUnavailable,
+    is_unavailable,
+    response_bytes,
+)
 
 Item = dict[str, Any]
 Key = tuple[str, str]
@@ -57,6 +63,15 @@ def cancellation_reasons(exc: Exception) -> list[str]:
     """The per-action codes of a cancelled transaction ("None" where an action was fine)."""
     response = getattr(exc, "response", None) or {}
     return [str(r.get("Code", "None")) for r in response.get("CancellationReasons", [])]
+
+
+def items_written(operation: str, params: dict[str, Any]) -> int:
+    """How many items a batch write or a transaction writes (0 for any other call)."""
+    if operation == "transact_write_items":
+        return len(params["TransactItems"])
+    if operation == "batch_write_item":
+        return sum(len(requests) for requests in params["RequestItems"].values())
+    return 0
 
 
 def now_iso() -> str:
@@ -101,7 +116,7 @@ class TableAccess:
         method = getattr(self._client, operation)
         what = f"DynamoDB {operation} on table {self.table_name}"
         try:
-            return self._guard.run(what, lambda: method(**params), record=_record)
+            return self._guard.run(what, lambda: method(**params), record=_record, items_written=items_written(operation, params))
         except client_errors() as exc:
             if error_code(exc) in ("ConditionalCheckFailedException", "TransactionCanceledException"):
                 raise
@@ -121,11 +136,13 @@ class TableAccess:
         at the same time, so 16 shards cost about one round trip, not 16."""
         params = [self._query_params(index, pk, None, True) for pk in pks]
         started = time.monotonic()
+        firsts: list[Any] = []
         try:
             with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL_QUERIES, len(pks)))) as pool:
                 firsts = list(pool.map(lambda p: self._call("query", _record=False, **p), params))
         finally:
-            self._guard.record_since(started)  # the side-by-side waits count once
+            # the side-by-side waits count once, with the bytes of the largest page
+            self._guard.record_since(started, max(map(response_bytes, firsts), default=0))
         return [self._pages(p, first) for p, first in zip(params, firsts)]
 
     def _query_params(self, index: str | None, pk: str, sk_prefix: str | None, forward: bool) -> dict[str, Any]:

@@ -5,7 +5,10 @@ Three layers, none of them a retry loop of its own:
   connect and read timeouts of a second or two (`DynamoDBTimeouts.botocore_config`);
 - every operation, its botocore retries included, is abandoned after `operation_s`
   (`CallGuard.run` waits on a worker thread), so a hung socket cannot hold the turn;
-- a slow-time budget: the time operations spend beyond `normal_s` is summed over the last
+- a slow-time budget: the time operations spend beyond what is normal for them (`normal_s`,
+  plus the time a healthy client takes to receive and parse the bytes it got back, at
+  `response_bytes_per_s`, and `item_write_s` for each item of a batch write: a 1 MB page of a
+  query or 25 items written at once are not signs of sickness) is summed over the last
   `window_s` seconds, and while that sum exceeds `slow_budget_s` (or for `cooloff_s` after an
   abandoned operation, or one that was still throttled after botocore's last attempt) calls
   fail at once. A turn therefore spends at most about
@@ -59,12 +62,17 @@ class DynamoDBTimeouts:
     max_attempts: int = 3  # botocore's count includes the first attempt
     operation_s: float = 2.5
     normal_s: float = 0.1
+    response_bytes_per_s: float = 1_000_000.0
+    item_write_s: float = 0.01
     slow_budget_s: float = 2.5
     window_s: float = 8.0
     cooloff_s: float = 5.0
 
     def __post_init__(self) -> None:
-        for name in ("connect_s", "read_s", "operation_s", "normal_s", "slow_budget_s", "window_s", "cooloff_s"):
+        for name in (
+            "connect_s", "read_s", "operation_s", "normal_s", "response_bytes_per_s", "item_write_s", "slow_budget_s",
+            "window_s", "cooloff_s",
+        ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"DynamoDBTimeouts: field '{name}' must be positive, got {getattr(self, name)!r}")
         if self.max_attempts < 1:
@@ -93,22 +101,27 @@ class CallGuard:
     _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
 
-    def run(self, what: str, call: Callable[[], T], record: bool = True) -> T:
+    def run(self, what: str, call: Callable[[], T], record: bool = True, items_written: int = 0) -> T:
         """`call()`'s result, or StoreUnavailable when it or the table is too slow. Calls made
         side by side pass `record=False` and are recorded once, with `record_since`: their
-        waits overlap, and summing them would count one slow moment several times."""
+        waits overlap, and summing them would count one slow moment several times. A batch
+        write names its `items_written`, each of which may take `item_write_s`."""
         if not getattr(self._local, "compensating", False):
             self._refuse_if_sick(what)
         started = time.monotonic()
         future = self._executor().submit(call)
+        received = 0
         try:
-            return future.result(timeout=self.timeouts.operation_s)
+            result = future.result(timeout=self.timeouts.operation_s)
+            received = response_bytes(result)
+            return result
         except FutureTimeout:
             self.trip()
             raise StoreUnavailable(f"{what} did not answer within {self.timeouts.operation_s:g} s") from None
         finally:
             if record:
-                self._record(started)  # abandoned time counts as slow time too
+                # abandoned time counts as slow time too
+                self._record(started, received, items_written * self.timeouts.item_write_s)
 
     @contextmanager
     def compensating(self) -> Iterator[None]:
@@ -146,13 +159,15 @@ class CallGuard:
                 f"{what} not attempted: DynamoDB was slow for {spent:.1f} s in the last {self.timeouts.window_s:g} s"
             )
 
-    def record_since(self, started: float) -> None:
-        """Count the time since `started` (a `time.monotonic()` value) as one call's."""
-        self._record(started)
+    def record_since(self, started: float, received: int = 0) -> None:
+        """Count the time since `started` (a `time.monotonic()` value) as one call's that
+        received `received` response bytes."""
+        self._record(started, received)
 
-    def _record(self, started: float) -> None:
+    def _record(self, started: float, received: int, allowance_s: float = 0.0) -> None:
         now = time.monotonic()
-        excess = now - started - self.timeouts.normal_s
+        normal = self.timeouts.normal_s + received / self.timeouts.response_bytes_per_s + allowance_s
+        excess = now - started - normal
         if excess > 0:
             with self._lock:
                 self._slow.append((now, excess))
@@ -167,6 +182,14 @@ class CallGuard:
     def _forget(self, now: float) -> None:
         while self._slow and self._slow[0][0] < now - self.timeouts.window_s:
             self._slow.popleft()
+
+
+def response_bytes(result: Any) -> int:
+    """The size of a botocore response as DynamoDB sent it (its Content-Length), 0 if unknown."""
+    try:
+        return int(result["ResponseMetadata"]["HTTPHeaders"]["content-length"])
+    except (KeyError, TypeError, ValueError):
+        return 0
 
 
 def is_unavailable(exc: BaseException) -> bool:
