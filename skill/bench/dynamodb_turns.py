@@ -75,45 +75,49 @@ def start_moto() -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError(f"moto server did not listen on port {port}")
 
 
+def record_turn(variant: Variant, event: dict, proxy: FaultProxy, since_spawn_s: float) -> None:
+    """Add one answered turn's DynamoDB calls and capacity (and its time, for the two timed turns)."""
+    with proxy.faults.lock:
+        operations = dict(proxy.faults.operations)
+        reads, writes = proxy.faults.read_units, proxy.faults.write_units
+    cost = variant.turns.setdefault(event["turn"], TurnCost())
+    cost.calls.append(sum(operations.values()))
+    for name, count in operations.items():
+        cost.operations[name] = cost.operations.get(name, 0) + count
+    cost.read_units.append(reads)
+    cost.write_units.append(writes)
+    if event["turn"] == "launch":
+        variant.launch_s.append(since_spawn_s)
+    elif event["turn"] == "product question":
+        variant.product_s.append(since_spawn_s)
+
+
 def one_process(tree: Path, env: dict[str, str], proxy: FaultProxy, variant: Variant | None) -> None:
     """Run the driver once; record its figures into `variant` (None: the warm-up run)."""
     started = time.time()
-    errors = tempfile.TemporaryFile("w+")  # a file, not a pipe: a chatty stderr cannot block the driver
-    process = subprocess.Popen(
-        [sys.executable, str(DRIVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=errors, text=True, cwd=tree, env={**env, "PYTHONPATH": str(tree)},
-    )
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        for line in process.stdout:
-            event = json.loads(line)
-            if "done_at" not in event:
-                proxy.faults.reset_counts()
-                process.stdin.write("go\n")
-                process.stdin.flush()
-                continue
-            if variant is None:
-                continue
-            with proxy.faults.lock:
-                operations = dict(proxy.faults.operations)
-                reads, writes = proxy.faults.read_units, proxy.faults.write_units
-            cost = variant.turns.setdefault(event["turn"], TurnCost())
-            cost.calls.append(sum(operations.values()))
-            for name, count in operations.items():
-                cost.operations[name] = cost.operations.get(name, 0) + count
-            cost.read_units.append(reads)
-            cost.write_units.append(writes)
-            if event["turn"] == "launch":
-                variant.launch_s.append(event["done_at"] - started)
-            elif event["turn"] == "product question":
-                variant.product_s.append(event["done_at"] - started)
-        process.wait(timeout=300)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    errors.seek(0)
-    last_lines = errors.read().strip().splitlines()[-5:]
-    errors.close()
+    # stderr goes to a file, not a pipe: a chatty stderr cannot block the driver
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(
+            [sys.executable, str(DRIVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=errors, text=True, cwd=tree, env={**env, "PYTHONPATH": str(tree)},
+        )
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            for line in process.stdout:
+                event = json.loads(line)
+                if "done_at" not in event:
+                    proxy.faults.reset_counts()
+                    process.stdin.write("go\n")
+                    process.stdin.flush()
+                    continue
+                if variant is not None:
+                    record_turn(variant, event, proxy, event["done_at"] - started)
+            process.wait(timeout=300)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        errors.seek(0)
+        last_lines = errors.read().strip().splitlines()[-5:]
     if process.returncode != 0:
         raise RuntimeError(f"the driver failed in {tree} (exit {process.returncode}): " + " | ".join(last_lines))
 

@@ -116,7 +116,8 @@ class TableAccess:
         method = getattr(self._client, operation)
         what = f"DynamoDB {operation} on table {self.table_name}"
         try:
-            return self._guard.run(what, lambda: method(**params), record=_record, items_written=items_written(operation, params))
+            written = items_written(operation, params)
+            return self._guard.run(what, lambda: method(**params), record=_record, items_written=written)
         except client_errors() as exc:
             if error_code(exc) in ("ConditionalCheckFailedException", "TransactionCanceledException"):
                 raise

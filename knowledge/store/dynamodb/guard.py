@@ -7,8 +7,9 @@ Three layers, none of them a retry loop of its own:
   (`CallGuard.run` waits on a worker thread), so a hung socket cannot hold the turn;
 - a slow-time budget: the time operations spend beyond what is normal for them (`normal_s`,
   plus the time a healthy client takes to receive and parse the bytes it got back, at
-  `response_bytes_per_s`, and `item_write_s` for each item of a batch write: a 1 MB page of a
-  query or 25 items written at once are not signs of sickness) is summed over the last
+  `response_bytes_per_s`, and `item_write_s` for each item a batch write or transaction
+  writes: a 1 MB page of a query or 25 items written at once are not signs of sickness;
+  `DynamoDBTimeouts.normal_time`) is summed over the last
   `window_s` seconds, and while that sum exceeds `slow_budget_s` (or for `cooloff_s` after an
   abandoned operation, or one that was still throttled after botocore's last attempt) calls
   fail at once. A turn therefore spends at most about
@@ -78,6 +79,11 @@ class DynamoDBTimeouts:
         if self.max_attempts < 1:
             raise ValueError(f"DynamoDBTimeouts: field 'max_attempts' must be at least 1, got {self.max_attempts!r}")
 
+    def normal_time(self, received: int, items_written: int) -> float:
+        """How long a healthy call takes that receives `received` bytes and writes
+        `items_written` items: only the time beyond it counts against the slow-time budget."""
+        return self.normal_s + received / self.response_bytes_per_s + items_written * self.item_write_s
+
     def botocore_config(self) -> Any:
         """The botocore Config of the store's client: standard retries, short timeouts."""
         from botocore.config import Config
@@ -105,7 +111,7 @@ class CallGuard:
         """`call()`'s result, or StoreUnavailable when it or the table is too slow. Calls made
         side by side pass `record=False` and are recorded once, with `record_since`: their
         waits overlap, and summing them would count one slow moment several times. A batch
-        write names its `items_written`, each of which may take `item_write_s`."""
+        write or a transaction names its `items_written`, each of which may take `item_write_s`."""
         if not getattr(self._local, "compensating", False):
             self._refuse_if_sick(what)
         started = time.monotonic()
@@ -120,8 +126,7 @@ class CallGuard:
             raise StoreUnavailable(f"{what} did not answer within {self.timeouts.operation_s:g} s") from None
         finally:
             if record:
-                # abandoned time counts as slow time too
-                self._record(started, received, items_written * self.timeouts.item_write_s)
+                self._record(started, received, items_written)  # abandoned time counts as slow time too
 
     @contextmanager
     def compensating(self) -> Iterator[None]:
@@ -164,10 +169,9 @@ class CallGuard:
         received `received` response bytes."""
         self._record(started, received)
 
-    def _record(self, started: float, received: int, allowance_s: float = 0.0) -> None:
+    def _record(self, started: float, received: int, items_written: int = 0) -> None:
         now = time.monotonic()
-        normal = self.timeouts.normal_s + received / self.timeouts.response_bytes_per_s + allowance_s
-        excess = now - started - normal
+        excess = now - started - self.timeouts.normal_time(received, items_written)
         if excess > 0:
             with self._lock:
                 self._slow.append((now, excess))
