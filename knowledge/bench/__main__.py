@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache dir ('' to disable)"
     )
     epqa.add_argument("--json", action="store_true", help="print the report as JSON")
+    epqa.add_argument(
+        "--fit", action="store_true",
+        help="learn the Q&A ranking terms with product-grouped cross-validation instead",
+    )
 
     engines = sub.add_parser("engines", help="embedded index and PostgreSQL side by side")
     engines.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data dir")
@@ -108,6 +112,13 @@ def _epqa(args: argparse.Namespace) -> int:
     from knowledge.index.embedder import embed
 
     embedder = CachedEmbedder(embed, _cache_dir(args.cache))
+    if args.fit:
+        from knowledge.bench.epqa_fit import format_fit, run_fit
+
+        fit = run_fit(args.data / "epqa" / args.file, embedder, limit=args.limit)
+        embedder.save()
+        print(json.dumps(asdict(fit), indent=2) if args.json else format_fit(fit))
+        return 0
     report = evaluate(args.data / "epqa" / args.file, embedder, limit=args.limit,
                       progress=not args.json)
     embedder.save()

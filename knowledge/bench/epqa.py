@@ -22,6 +22,7 @@ from knowledge.bench.epqa_data import EpqaQuestion, load_questions, write_subset
 from knowledge.bench.quality import Difference, Score, differences
 from knowledge.index.fusion import FusionParams
 from knowledge.index.hit import SearchHit
+from knowledge.index.passages import ROLE_REVIEW, Passage
 from knowledge.index.search_index import SearchIndex
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
@@ -65,6 +66,13 @@ def hit_key(hit: SearchHit) -> tuple[str, ...]:
     if hit.kind == "review":
         return ("r", hit.source_id)
     return ("q", hit.source_id, hit.text[len(hit.question):].strip())
+
+
+def passage_key(passage: Passage) -> tuple[str, ...]:
+    """The candidate record key of an indexed passage (what `hit_key` gives for its hit)."""
+    if passage.role == ROLE_REVIEW:
+        return ("r", passage.source_id)
+    return ("q", passage.source_id, passage.text[len(passage.question):].strip())
 
 
 def candidate_order(hits: Sequence[SearchHit], own: frozenset[tuple[str, ...]]) -> list[tuple[str, ...]]:

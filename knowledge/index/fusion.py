@@ -3,14 +3,15 @@
 A calibrated weighted sum: the cosine similarity of the query with the passage's sentence
 and with its window (the sentence with its neighbours), both on an absolute scale, plus BM25
 divided by the best BM25 score among the candidates, so a query's best lexical match counts
-`lexical_weight` whatever its raw magnitude. A Q&A passage also takes the fused score of its
-question alone when that is higher (question-to-question matching). Two document-level terms follow: a review sentence gains
+`lexical_weight` whatever its raw magnitude. Community answers get three learned terms
+(knowledge.index.answer_terms: a prior, their question's own cosine weighed against the answer,
+a yes/no match). Two document-level terms follow: a review sentence gains
 `review_weight` times the mean cosine of its whole review with the query (a sentence of a
 review that is about the question's topic is more likely the answer) and loses
 `position_weight * log(1 + its index in the review)` (reviewers put their verdict early; on
 SubjQA train and dev the share of answer-bearing windows falls with the position). The
-weights were tuned on SubjQA train/dev only (see BENCHMARKS.md, section retrieval); the test
-split never was.
+review weights were tuned on SubjQA train/dev only (see BENCHMARKS.md, section retrieval; the
+test split never was), the Q&A terms on ePQA tune by product-grouped cross-validation.
 """
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ class FusionParams:
     lexical_weight: float = 0.15
     method: str = "sum"  # "sum": weighted scores; "z": weighted z-scores; "rrf": reciprocal ranks
     rrf_k: float = 10.0
-    q2q: bool = True  # Q&A passages take their question's score when it is higher
-    candidates: int = 200  # per ranker, for unfiltered search over the whole index
+    q2q: bool = True  # community answers get the Q&A terms (answer_terms.AnswerFeatures)
+    # The Q&A terms, fitted by `python -m knowledge.bench epqa --fit` on ePQA tune:
+    answer_margin: float = 0.3  # an answer this close to the search's best cosine is about it
+    answer_floor: float = 0.2  # ... if its cosine is at least this
+    qa_prior: float = 0.582  # added to a community answer that is about the question
+    question_weight: float = -0.636  # times the cosine of the query with its question alone
+    yes_no_weight: float = 0.219  # such an answer opens with yes or no to a yes/no question
+    candidates: int = 50  # per ranker (dense, lexical), for unfiltered search over the whole index
     diversify: bool = True  # skip a window that overlaps an already chosen one of one review
     review_weight: float = 0.5  # times the mean cosine of the sentence's whole review
     position_weight: float = 0.04  # times log(1 + the sentence's index in its review)

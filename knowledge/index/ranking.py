@@ -2,20 +2,39 @@
 
 `HybridRanking` is the search half of SearchIndex (search_index.py holds the columns and the
 writes): dense scores from the vector column, BM25 from the lexical index, the window and
-review terms, question-to-question boosts and diversified windows, fused by fusion.py. The
+review terms, the Q&A terms (answer_terms.py) and diversified windows, fused by fusion.py. The
 PostgreSQL backend ranks its rows with the same steps (knowledge/index/postgres/search.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from knowledge.index.answer_terms import AnswerFeatures, answer_features, answer_head
 from knowledge.index.fusion import FusionParams, document_terms, fuse
 from knowledge.index.hit import SearchHit
 from knowledge.index.locking import locked as _locked
 from knowledge.index.passages import CONTEXT_SENTENCES, KIND_BY_ROLE, ROLE_QA, ROLE_QUESTION, ROLE_REVIEW
+
+
+@dataclass(frozen=True)
+class CandidateScores:
+    """The rows one search ranks: fused scores before the Q&A terms, and those terms' features.
+
+    Question rows are among `rows` (their cosine feeds their answers' features) with a base
+    of -inf: they are never returned themselves. The ePQA fit reads this to learn the terms.
+    """
+
+    rows: np.ndarray
+    base: np.ndarray  # fusion.fuse plus the review's document terms
+    best_dense: np.ndarray  # the absolute answerability signal a hit carries
+    answers: AnswerFeatures
+
+    def fused(self, params: FusionParams) -> np.ndarray:
+        return self.base + self.answers.terms(params)
 
 
 class HybridRanking:
@@ -50,17 +69,28 @@ class HybridRanking:
     ) -> list[SearchHit]:
         """`search` with the query already embedded (benchmarks embed queries in batches)."""
         params = params or self.params
+        scores = self.candidate_scores(query, query_vector, product_id, params)
+        return self._select(scores, params, k) if scores is not None else []
+
+    def candidate_scores(
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        product_id: str | None,
+        params: FusionParams,
+    ) -> CandidateScores | None:
+        """The scored candidate rows of a search (None when there are none)."""
         alive = np.frombuffer(self._alive, dtype=np.uint8).view(bool) if self._alive else None
         if alive is None:
-            return []
+            return None
         if product_id is not None:
             code = self._products.codes.get(product_id)
             if code is None or code not in self._rows_by_product:
-                return []
+                return None
             rows = np.frombuffer(self._rows_by_product[code], dtype=np.int64)
             rows = rows[alive[rows]]
             if len(rows) == 0:
-                return []
+                return None
             dense = self._vectors.scores(query_vector, rows)
             lexical = (
                 self._lexical.scores(query)[rows]
@@ -76,10 +106,10 @@ class HybridRanking:
                 query, query_vector, params, alive
             )
             if len(rows) == 0:
-                return []
+                return None
             context = self._context_scores(rows, dense, lambda idx: all_dense[idx])
             documents = self._document_scores(rows, dense, lambda idx: all_dense[idx], params)
-        return self._rank(rows, dense, context, lexical, documents, params, k)
+        return self._score(query, rows, dense, context, lexical, documents, params)
 
     def _context_scores(
         self,
@@ -166,39 +196,53 @@ class HybridRanking:
             picks.append(nonzero)
         rows = np.unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)
         if params.q2q and len(rows):
-            targets = np.frombuffer(self._targets, dtype=np.int64)[rows]
-            extra = targets[targets >= 0]
-            if len(extra):
-                rows = np.unique(np.concatenate([rows, extra]))
+            rows = self._with_question_sources(rows)
         rows = rows[alive[rows]]
         dense = all_dense[rows]
         lexical = all_lexical[rows] if all_lexical is not None else np.zeros(len(rows), np.float32)
         return rows, dense, lexical, all_dense
 
-    def _rank(
+    def _with_question_sources(self, rows: np.ndarray) -> np.ndarray:
+        """`rows` plus every row of the questions among them: answers meet their question row."""
+        roles = np.frombuffer(self._roles, dtype=np.int8)[rows]
+        asked = rows[roles != ROLE_REVIEW]
+        if len(asked) == 0:
+            return rows
+        codes = np.unique(self._keys.as_array()[asked])
+        extra = [
+            np.asarray(self._rows_by_key[int(c)], dtype=np.int64)
+            for c in codes
+            if int(c) in self._rows_by_key
+        ]
+        return np.unique(np.concatenate([rows, *extra])) if extra else rows
+
+    def _score(
         self,
+        query: str,
         rows: np.ndarray,
         dense: np.ndarray,
         context: np.ndarray,
         lexical: np.ndarray,
         documents: np.ndarray,
         params: FusionParams,
-        k: int,
-    ) -> list[SearchHit]:
-        fused = fuse(dense, context, lexical, params).astype(np.float64) + documents
+    ) -> CandidateScores:
+        base = fuse(dense, context, lexical, params).astype(np.float64) + documents
         roles = np.frombuffer(self._roles, dtype=np.int8)[rows]
+        keys = self._keys.as_array()[rows]
+        answers = answer_features(
+            keys, roles, dense,
+            lambda i: answer_head(self._texts[int(rows[i])], self._questions[int(rows[i])]), query,
+        )
         best_dense = np.maximum(dense, context).astype(np.float64)
-        question_mask = roles == ROLE_QUESTION
-        if params.q2q and question_mask.any():
-            position = {int(r): i for i, r in enumerate(rows)}
-            targets = np.frombuffer(self._targets, dtype=np.int64)
-            for i in np.flatnonzero(question_mask):
-                t = position.get(int(targets[rows[i]]))
-                if t is not None:
-                    if fused[i] > fused[t]:
-                        fused[t] = fused[i]
-                    best_dense[t] = max(best_dense[t], dense[i])
-        fused[question_mask] = -np.inf
+        if params.q2q:  # an answer is as answerable as its question is close to the query
+            np.maximum(best_dense, answers.question_dense, where=answers.is_answer, out=best_dense)
+        base[roles == ROLE_QUESTION] = -np.inf
+        return CandidateScores(rows, base, best_dense, answers)
+
+    def _select(self, scores: CandidateScores, params: FusionParams, k: int) -> list[SearchHit]:
+        """The `k` best rows as hits, skipping windows that overlap a chosen one."""
+        rows, best_dense = scores.rows, scores.best_dense
+        fused = scores.fused(params)
         order = np.argsort(-fused, kind="stable")
         hits: list[SearchHit] = []
         chosen: list[int] = []

@@ -30,7 +30,7 @@ class PostgresSettings:
     dsn: str
     secret_arn: str | None = None
     region: str = "us-east-1"
-    ef_search: int = 200  # HNSW candidate list; at least FusionParams.candidates
+    ef_search: int = 50  # HNSW candidate list (a search widens it to FusionParams.candidates)
 
 
 def resolve_dsn(settings: PostgresSettings, secrets_client: Any = None) -> str:
@@ -69,7 +69,7 @@ def resolve_dsn(settings: PostgresSettings, secrets_client: Any = None) -> str:
 class Connection:
     """One autocommit connection, opened lazily, thread-safe, reopened once after a drop."""
 
-    def __init__(self, dsn: str, ef_search: int = 200) -> None:
+    def __init__(self, dsn: str, ef_search: int = 50) -> None:
         self._dsn = dsn
         self._ef_search = ef_search
         self._conn: Any = None
@@ -92,6 +92,7 @@ class Connection:
             register_vector(conn)
         conn.execute(f"SET hnsw.ef_search = {int(self._ef_search)}")
         conn.shoptalk_ef_search = int(self._ef_search)  # what search.py last set on it
+        conn.shoptalk_ef_floor = int(self._ef_search)  # the configured value: never go below it
         return conn
 
     def run(self, work: Callable[[Any], _T]) -> _T:

@@ -208,7 +208,7 @@ class PostgresIndex:
             scored = search.fetch_scored(conn, query, query_vector, product_id, params)
             if scored is None:
                 return []
-            return search.fetch_hits(conn, scored, search.rank(scored, params, k))
+            return search.fetch_hits(conn, scored, search.rank(scored, query, params, k))
 
         return self._db.run(work)
 

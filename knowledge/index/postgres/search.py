@@ -4,7 +4,7 @@ The database does the heavy parts: HNSW nearest neighbours and a GIN full-text m
 the unfiltered candidates, the product filter in SQL, and the cosine of every scored row in
 SQL. Every row of each candidate's source comes back (its sentences' cosines give the window
 and review terms), then the ranking is the in-process one: knowledge.index.fusion's `fuse`
-and `document_terms`, question-to-question boosts, and diversified windows.
+and `document_terms`, the Q&A terms of knowledge.index.answer_terms, and diversified windows.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.index.answer_terms import ANSWER_HEAD_CHARS, answer_features
 from knowledge.index.fusion import FusionParams, document_terms, fuse
 from knowledge.index.hit import SearchHit
 from knowledge.index.lexical import B, K1, tokenize
@@ -36,8 +37,8 @@ _BM25 = f"""CASE WHEN s.lexemes @@ %(tsq)s::tsquery THEN (
     ON u.lexeme = w.term) ELSE 0 END"""
 
 # From the rows of the sources in `scored`: the review mean of the cosine (document term),
-# and only the rows that are ranked or neighbour a ranked one (window) or are Q&A rows a
-# question row may boost. BM25 is computed in `scored` for the ranked and the Q&A rows only.
+# and only the rows that are ranked or neighbour a ranked one (window) or belong to a question
+# (answers meet their question row). BM25 is computed in `scored` for those rows only.
 _SELECT_MARKED = f"""
 , marked AS (
     SELECT s.*,
@@ -46,18 +47,21 @@ _SELECT_MARKED = f"""
             ROWS BETWEEN {CONTEXT_SENTENCES} PRECEDING AND {CONTEXT_SENTENCES} FOLLOWING) AS near
     FROM scored s
 )
-SELECT s.id, s.source_key, s.position, s.role, s.target, s.context_norm, s.dense,
-    s.bm25, s.candidate, coalesce(s.review_mean, 0)
-FROM marked s WHERE s.near OR s.role = {ROLE_QA} ORDER BY s.id
+SELECT s.id, s.source_key, s.position, s.role, s.context_norm, s.dense,
+    s.bm25, s.candidate, coalesce(s.review_mean, 0), s.answer_head
+FROM marked s WHERE s.near OR s.role <> {ROLE_REVIEW} ORDER BY s.id
 """
 
 def _scored(candidate: str) -> str:
     """The columns of every row of the chosen sources; `candidate` says which are ranked."""
     bm25 = _BM25.replace("s.", "p.")
     return f"""
-    SELECT p.id, p.source_key, p.position, p.role, p.target, p.context_norm,
+    SELECT p.id, p.source_key, p.position, p.role, p.context_norm,
         -(p.embedding <#> %(q)s) AS dense, {candidate} AS candidate,
-        CASE WHEN {candidate} OR p.role = {ROLE_QA} THEN {bm25} ELSE 0 END AS bm25"""
+        CASE WHEN {candidate} OR p.role <> {ROLE_REVIEW} THEN {bm25} ELSE 0 END AS bm25,
+        CASE WHEN p.role = {ROLE_QA}
+            THEN left(ltrim(substr(p.text, length(p.question) + 1)), {ANSWER_HEAD_CHARS})
+            ELSE '' END AS answer_head"""
 
 
 _FILTERED_SQL = f"""
@@ -89,12 +93,12 @@ class ScoredRows:
     keys: np.ndarray  # source key codes (equal code = same source)
     positions: np.ndarray
     roles: np.ndarray
-    targets: np.ndarray  # for question rows: the position of their Q&A row
     norms: np.ndarray
     dense: np.ndarray
     lexical: np.ndarray
-    candidate: np.ndarray  # rows ranked (the others are windows' neighbours, Q&A targets)
+    candidate: np.ndarray  # rows ranked (the others are windows' neighbours, question rows)
     review_mean: np.ndarray  # mean cosine of the row's whole review (0 for Q&A rows)
+    answer_heads: tuple[str, ...]  # the start of each Q&A row's answer ('' for the others)
 
     def locate(self, keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Index of the row with each (key, position), or -1."""
@@ -126,7 +130,7 @@ def fetch_scored(
     else:
         rare = [t for t in dict.fromkeys(tokens) if stats.df.get(t, 0) <= RARE_TERM_SHARE * stats.documents]
         scan = tsquery_literal(rare or tokens) if tokens else None
-        ef_search = max(40, int(params.candidates))
+        ef_search = max(getattr(conn, "shoptalk_ef_floor", 40), int(params.candidates))
         if getattr(conn, "shoptalk_ef_search", None) != ef_search:  # one round trip saved per search
             conn.execute(f"SET hnsw.ef_search = {ef_search}")
             conn.shoptalk_ef_search = ef_search
@@ -147,22 +151,23 @@ def fetch_scored(
         keys=np.fromiter((codes.setdefault(k, len(codes)) for k in columns[1]), np.int64, len(rows)),
         positions=np.asarray(columns[2], dtype=np.int64),
         roles=np.asarray(columns[3], dtype=np.int8),
-        targets=np.asarray(columns[4], dtype=np.int64),
-        norms=np.asarray(columns[5], dtype=np.float32),
-        dense=np.asarray(columns[6], dtype=np.float32),
-        lexical=np.asarray(columns[7], dtype=np.float32),
-        candidate=np.asarray(columns[8], dtype=bool),
-        review_mean=np.asarray(columns[9], dtype=np.float64),
+        norms=np.asarray(columns[4], dtype=np.float32),
+        dense=np.asarray(columns[5], dtype=np.float32),
+        lexical=np.asarray(columns[6], dtype=np.float32),
+        candidate=np.asarray(columns[7], dtype=bool),
+        review_mean=np.asarray(columns[8], dtype=np.float64),
+        answer_heads=tuple(columns[9]),
     )
 
 
-def rank(scored: ScoredRows, params: FusionParams, k: int) -> list[tuple[int, float, float]]:
+def rank(
+    scored: ScoredRows, query: str, params: FusionParams, k: int
+) -> list[tuple[int, float, float]]:
     """(row, fused score, best cosine) of the `k` best rows, as the in-process index ranks."""
     rows = np.flatnonzero(scored.candidate)
-    if params.q2q:
-        questions = rows[scored.roles[rows] == ROLE_QUESTION]
-        targets = scored.locate(scored.keys[questions], scored.targets[questions])
-        rows = np.unique(np.concatenate([rows, targets[targets >= 0]]))
+    if params.q2q:  # every row of a question among the candidates: answers meet their question
+        asked = np.isin(scored.keys, scored.keys[rows[scored.roles[rows] != ROLE_REVIEW]])
+        rows = np.unique(np.concatenate([rows, np.flatnonzero(asked & (scored.roles != ROLE_REVIEW))]))
     if len(rows) == 0:
         return []
     dense = scored.dense[rows]
@@ -170,19 +175,14 @@ def rank(scored: ScoredRows, params: FusionParams, k: int) -> list[tuple[int, fl
     documents = _document_scores(scored, rows, params)
     fused = fuse(dense, context, scored.lexical[rows], params).astype(np.float64) + documents
     roles = scored.roles[rows]
+    answers = answer_features(
+        scored.keys[rows], roles, dense, lambda i: scored.answer_heads[int(rows[i])], query
+    )
+    fused += answers.terms(params)
     best_dense = np.maximum(dense, context).astype(np.float64)
-    question_mask = roles == ROLE_QUESTION
-    if params.q2q and question_mask.any():
-        position = {int(r): i for i, r in enumerate(rows)}
-        where = np.flatnonzero(question_mask)
-        targets = scored.locate(scored.keys[rows[where]], scored.targets[rows[where]])
-        for i, target in zip(where, targets):
-            t = position.get(int(target))
-            if t is not None:
-                if fused[i] > fused[t]:
-                    fused[t] = fused[i]
-                best_dense[t] = max(best_dense[t], dense[i])
-    fused[question_mask] = -np.inf
+    if params.q2q:
+        np.maximum(best_dense, answers.question_dense, where=answers.is_answer, out=best_dense)
+    fused[roles == ROLE_QUESTION] = -np.inf
     order = np.argsort(-fused, kind="stable")
     chosen: list[tuple[int, float, float]] = []
     span = 2 * CONTEXT_SENTENCES  # windows this close share a sentence

@@ -95,6 +95,27 @@ def test_question_to_question_matching_returns_the_answer(index: SearchBackend) 
     assert "link your account" in hits[0].text
 
 
+def test_a_community_answer_that_answers_outranks_a_review_that_only_mentions_it(
+    index: SearchBackend,
+) -> None:
+    index.add_review(Review("r-bt", "speaker", 3, "I wish the Bluetooth range reached the garden."))
+    index.add_question(
+        Question(
+            "q-bt", "speaker", "Does it support Bluetooth headphones?",
+            answers=(Answer("a-bt", "q-bt", "Yes, pair them from the Bluetooth settings in the app.", votes=2),),
+        )
+    )
+    hits = index.search("can I connect my bluetooth headphones to it", product_id="speaker", k=3)
+    assert (hits[0].kind, hits[0].source_id) == ("qa", "q-bt")
+    # Every answer of a question is weighed against that question, not only the best voted.
+    extra = Answer("a-bt-2", "q-bt", "It works with my Sony ones.", votes=0)
+    question = Question("q-bt", "speaker", "Does it support Bluetooth headphones?",
+                        answers=(Answer("a-bt", "q-bt", "Yes, pair them from the Bluetooth settings in the app.", votes=2), extra))
+    index.add_question(question)
+    hits = index.search("can I connect my bluetooth headphones to it", product_id="speaker", k=3)
+    assert hits[0].source_id == "q-bt" and "Yes, pair them" in hits[0].text
+
+
 def test_product_filter_excludes_other_products(index: SearchBackend) -> None:
     hits = index.search("battery lasts weeks", product_id="speaker", k=10)
     assert hits and {h.product_id for h in hits} == {"speaker"}
