@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.index.hit import SearchHit
-from knowledge.index.passages import split_sentences
+from knowledge.index.passages import answer_of, split_sentences
 
 # Calibrated on SubjQA train (F0.5), measured on dev, by `python -m dialogue.calibration`:
 #   train  threshold 0.41  precision 0.636  recall 0.505  F0.5 0.604  (946/2345 answerable)
@@ -128,7 +128,7 @@ def opening_of(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
 def qa_answer(hit: SearchHit) -> str:
     """The answer part of a Q&A passage (text holds question + answer)."""
     if hit.question and hit.text.startswith(hit.question):
-        return hit.text[len(hit.question) :].strip()
+        return answer_of(hit.text, hit.question)
     return hit.text
 
 

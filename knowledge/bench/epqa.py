@@ -22,7 +22,7 @@ from knowledge.bench.epqa_data import EpqaQuestion, load_questions, write_subset
 from knowledge.bench.quality import Difference, Score, differences
 from knowledge.index.fusion import FusionParams
 from knowledge.index.hit import SearchHit
-from knowledge.index.passages import ROLE_REVIEW, Passage
+from knowledge.index.passages import ROLE_REVIEW, Passage, answer_of
 from knowledge.index.search_index import SearchIndex
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
@@ -63,16 +63,16 @@ def rankers(ours: FusionParams | None = None) -> dict[str, FusionParams]:
 
 def hit_key(hit: SearchHit) -> tuple[str, ...]:
     """The candidate record key of a hit (see epqa_data.candidate_key)."""
-    if hit.kind == "review":
-        return ("r", hit.source_id)
-    return ("q", hit.source_id, hit.text[len(hit.question):].strip())
+    return _key(hit.kind == "review", hit.source_id, hit.text, hit.question)
 
 
 def passage_key(passage: Passage) -> tuple[str, ...]:
     """The candidate record key of an indexed passage (what `hit_key` gives for its hit)."""
-    if passage.role == ROLE_REVIEW:
-        return ("r", passage.source_id)
-    return ("q", passage.source_id, passage.text[len(passage.question):].strip())
+    return _key(passage.role == ROLE_REVIEW, passage.source_id, passage.text, passage.question)
+
+
+def _key(is_review: bool, source_id: str, text: str, question: str) -> tuple[str, ...]:
+    return ("r", source_id) if is_review else ("q", source_id, answer_of(text, question))
 
 
 def candidate_order(hits: Sequence[SearchHit], own: frozenset[tuple[str, ...]]) -> list[tuple[str, ...]]:

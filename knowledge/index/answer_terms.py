@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.index.fusion import FusionParams
-from knowledge.index.passages import ROLE_QA, ROLE_QUESTION
+from knowledge.index.passages import ROLE_QA, ROLE_QUESTION, answer_of
 
 _YES_NO_QUESTION = re.compile(
     r"^\W*(is|isn't|are|aren't|am|does|doesn't|do|don't|did|didn't|can|can't|could|will|won't"
@@ -45,8 +45,8 @@ def opens_with_yes_or_no(answer: str) -> bool:
 
 
 def answer_head(passage_text: str, question: str) -> str:
-    """The start of a Q&A passage's answer (its text is the question, a space, the answer)."""
-    return passage_text[len(question) :].lstrip()[:ANSWER_HEAD_CHARS]
+    """The start of a Q&A passage's answer (what the PostgreSQL search selects in SQL)."""
+    return answer_of(passage_text, question)[:ANSWER_HEAD_CHARS]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ class AnswerFeatures:
         return self.matrix(params.answer_margin, params.answer_floor) @ np.array(
             [params.qa_prior, params.question_weight, params.yes_no_weight]
         )
+
+    def answerability(self, best_dense: np.ndarray, params: FusionParams) -> np.ndarray:
+        """A hit's absolute cosine signal: an answer is as answerable as its question is close."""
+        if not params.q2q:
+            return best_dense
+        return np.where(self.is_answer, np.maximum(best_dense, self.question_dense), best_dense)
 
     def matrix(self, margin: float, floor: float) -> np.ndarray:
         """The features the three weights multiply: answer about the question, question

@@ -60,6 +60,11 @@ class Passage:
         return f"{self.context}. {self.text}" if self.context else self.text
 
 
+def answer_of(text: str, question: str) -> str:
+    """The answer inside a Q&A passage's text (the question, a space, the answer)."""
+    return text[len(question) :].strip()
+
+
 def clean(text: str) -> str:
     """Collapse whitespace; review text from CSV exports is full of stray newlines."""
     return _SPACE.sub(" ", text).strip()

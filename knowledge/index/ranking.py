@@ -233,9 +233,7 @@ class HybridRanking:
             keys, roles, dense,
             lambda i: answer_head(self._texts[int(rows[i])], self._questions[int(rows[i])]), query,
         )
-        best_dense = np.maximum(dense, context).astype(np.float64)
-        if params.q2q:  # an answer is as answerable as its question is close to the query
-            np.maximum(best_dense, answers.question_dense, where=answers.is_answer, out=best_dense)
+        best_dense = answers.answerability(np.maximum(dense, context).astype(np.float64), params)
         base[roles == ROLE_QUESTION] = -np.inf
         return CandidateScores(rows, base, best_dense, answers)
 

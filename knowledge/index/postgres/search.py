@@ -179,9 +179,7 @@ def rank(
         scored.keys[rows], roles, dense, lambda i: scored.answer_heads[int(rows[i])], query
     )
     fused += answers.terms(params)
-    best_dense = np.maximum(dense, context).astype(np.float64)
-    if params.q2q:
-        np.maximum(best_dense, answers.question_dense, where=answers.is_answer, out=best_dense)
+    best_dense = answers.answerability(np.maximum(dense, context).astype(np.float64), params)
     fused[roles == ROLE_QUESTION] = -np.inf
     order = np.argsort(-fused, kind="stable")
     chosen: list[tuple[int, float, float]] = []
