@@ -3,7 +3,9 @@
 The pgserver package (requirements-dev.txt, requirements-bench.txt) ships PostgreSQL 16 with
 the pgvector extension as a binary inside the wheel; it listens on a Unix socket in its data
 directory only. `LocalPostgres` starts it and stops it again; `create_database` gives each
-test or benchmark run an empty database of its own.
+test or benchmark run an empty database of its own. `settings` (e.g. shared_buffers for a
+benchmark whose index should stay in the database's cache, as it does on a provisioned
+server) are written with ALTER SYSTEM and the server restarted once to take them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class LocalPostgres:
     """pgserver's PostgreSQL in `data_dir`, started by `start` and stopped by `stop`."""
 
     data_dir: Path
+    settings: dict[str, str] = field(default_factory=dict)
     _server: Any = field(default=None, repr=False)
 
     def start(self) -> LocalPostgres:
@@ -30,7 +33,24 @@ class LocalPostgres:
             ) from exc
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        if self.settings:
+            self._apply(self.settings)
         return self
+
+    def _apply(self, settings: dict[str, str]) -> None:
+        """ALTER SYSTEM each setting, then restart (this process holds the only handle)."""
+        import pgserver
+        import psycopg
+
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            for name, value in settings.items():
+                conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+        self._server.cleanup()
+        self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            pending = conn.execute("SELECT name FROM pg_settings WHERE pending_restart").fetchall()
+        if pending:
+            raise RuntimeError(f"the local PostgreSQL did not take {[p[0] for p in pending]} on restart")
 
     def dsn(self, database: str = "postgres") -> str:
         if self._server is None:

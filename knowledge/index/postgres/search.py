@@ -19,18 +19,24 @@ from knowledge.index.fusion import FusionParams, document_terms, fuse
 from knowledge.index.hit import SearchHit
 from knowledge.index.lexical import B, K1, tokenize
 from knowledge.index.passages import CONTEXT_SENTENCES, KIND_BY_ROLE, ROLE_QA, ROLE_QUESTION, ROLE_REVIEW
-from knowledge.index.postgres.bm25 import corpus_stats
+from knowledge.index.postgres.bm25 import CorpusStats, corpus_stats
 from knowledge.index.postgres.rows import tsquery_literal
 
-# Unfiltered lexical candidates: the best `candidates` by ts_rank among at most this many
-# full-text matches; terms in more than RARE_TERM_SHARE of passages are left out of that
-# match when rarer ones exist (their BM25 weight is small; they still score every row).
+# Unfiltered lexical candidates: of at most LEXICAL_SCAN_CAP full-text matches, the
+# PRESELECT_PER_CANDIDATE x `candidates` best by ts_rank over length, and of those the best
+# `candidates` by BM25 (BM25 on every match costs about 20 ms at 1M passages; ts_rank alone
+# finds only about half of BM25's top 50). Only the query's rarest terms are matched: terms
+# in more than RARE_TERM_SHARE of passages are left out when rarer ones exist, and rarer
+# terms are taken only while their passages add up to SCAN_POSTINGS (the GIN scan's cost
+# grows with them). Left-out terms carry little BM25 weight and still score every row.
 LEXICAL_SCAN_CAP = 2_000
+PRESELECT_PER_CANDIDATE = 10
 RARE_TERM_SHARE = 0.05
+SCAN_POSTINGS = 15_000
 
 # BM25 in SQL: each stored lexeme's position count is its term frequency; the query's
 # tokens come with their idf (from corpus_stats), repeated tokens counting again as in-process.
-_BM25 = f"""CASE WHEN s.lexemes @@ %(tsq)s::tsquery THEN (
+BM25_SQL = f"""CASE WHEN s.lexemes @@ %(tsq)s::tsquery THEN (
     SELECT coalesce(sum(w.idf * cardinality(u.positions)
         / (cardinality(u.positions) + {K1} * (1 - {B} + {B} * s.token_count / %(avgdl)s))), 0)
     FROM unnest(s.lexemes) u JOIN unnest(%(terms)s::text[], %(idfs)s::float8[]) w(term, idf)
@@ -54,7 +60,7 @@ FROM marked s WHERE s.near OR s.role <> {ROLE_REVIEW} ORDER BY s.id
 
 def _scored(candidate: str) -> str:
     """The columns of every row of the chosen sources; `candidate` says which are ranked."""
-    bm25 = _BM25.replace("s.", "p.")
+    bm25 = BM25_SQL.replace("s.", "p.")
     return f"""
     SELECT p.id, p.source_key, p.position, p.role, p.context_norm,
         -(p.embedding <#> %(q)s) AS dense, {candidate} AS candidate,
@@ -69,13 +75,18 @@ WITH scored AS ({_scored("true")}
     FROM passages p WHERE p.product_id = %(product)s
 ){_SELECT_MARKED}"""
 
+# The unfiltered lexical candidates (see LEXICAL_SCAN_CAP); values from lexical_values.
+LEXICAL_CANDIDATES_SQL = f"""
+    SELECT s.id FROM (
+        SELECT id, lexemes, token_count FROM (
+            SELECT id, lexemes, token_count FROM passages WHERE lexemes @@ %(scan)s::tsquery LIMIT %(cap)s
+        ) matches ORDER BY ts_rank(lexemes, %(scan)s::tsquery, 1) DESC LIMIT %(preselect)s
+    ) s ORDER BY {BM25_SQL} DESC LIMIT %(m_lexical)s"""
+
 _UNFILTERED_SQL = f"""
 WITH dense_c AS (
     SELECT id FROM passages ORDER BY embedding <#> %(q)s LIMIT %(m_dense)s
-), lexical_c AS (
-    SELECT id FROM (
-        SELECT id, lexemes FROM passages WHERE lexemes @@ %(scan)s::tsquery LIMIT %(cap)s
-    ) matches ORDER BY ts_rank(lexemes, %(scan)s::tsquery) DESC LIMIT %(m_lexical)s
+), lexical_c AS ({LEXICAL_CANDIDATES_SQL}
 ), picked AS (
     SELECT id FROM dense_c UNION SELECT id FROM lexical_c
 ), keys AS (
@@ -115,33 +126,17 @@ def fetch_scored(
     conn: Any, query: str, vector: np.ndarray, product_id: str | None, params: FusionParams
 ) -> ScoredRows | None:
     """The rows to rank for `query` (None when nothing matches)."""
-    tokens = tokenize(query) if params.lexical_weight else []
-    tsq = tsquery_literal(tokens) if tokens else None
-    stats = corpus_stats(conn, tokens)
-    values = {
-        "q": np.asarray(vector, dtype=np.float32),
-        "tsq": tsq,
-        "terms": list(tokens),
-        "idfs": [stats.idf(t) for t in tokens],
-        "avgdl": stats.mean_length,
-    }
+    values = lexical_values(conn, query, params)
+    values["q"] = np.asarray(vector, dtype=np.float32)
     if product_id is not None:
         rows = conn.execute(_FILTERED_SQL, {**values, "product": product_id}).fetchall()
     else:
-        rare = [t for t in dict.fromkeys(tokens) if stats.df.get(t, 0) <= RARE_TERM_SHARE * stats.documents]
-        scan = tsquery_literal(rare or tokens) if tokens else None
         ef_search = max(getattr(conn, "shoptalk_ef_floor", 40), int(params.candidates))
         if getattr(conn, "shoptalk_ef_search", None) != ef_search:  # one round trip saved per search
             conn.execute(f"SET hnsw.ef_search = {ef_search}")
             conn.shoptalk_ef_search = ef_search
-        rows = conn.execute(
-            _UNFILTERED_SQL,
-            {
-                **values, "scan": scan, "cap": LEXICAL_SCAN_CAP,
-                "m_dense": params.candidates if params.dense_weight else 0,
-                "m_lexical": params.candidates,
-            },
-        ).fetchall()
+        values["m_dense"] = params.candidates if params.dense_weight else 0
+        rows = conn.execute(_UNFILTERED_SQL, values).fetchall()
     if not rows:
         return None
     codes: dict[str, int] = {}
@@ -158,6 +153,37 @@ def fetch_scored(
         review_mean=np.asarray(columns[8], dtype=np.float64),
         answer_heads=tuple(columns[9]),
     )
+
+
+def lexical_values(conn: Any, query: str, params: FusionParams) -> dict[str, Any]:
+    """The BM25 parameters of the SQL above for `query` (one round trip for the statistics)."""
+    tokens = tokenize(query) if params.lexical_weight else []
+    stats = corpus_stats(conn, tokens)
+    return {
+        "tsq": tsquery_literal(tokens) if tokens else None,
+        "terms": list(tokens),
+        "idfs": [stats.idf(t) for t in tokens],
+        "avgdl": stats.mean_length,
+        "scan": tsquery_literal(scan_terms(tokens, stats)) if tokens else None,
+        "cap": LEXICAL_SCAN_CAP,
+        "preselect": PRESELECT_PER_CANDIDATE * params.candidates,
+        "m_lexical": params.candidates,
+    }
+
+
+def scan_terms(tokens: list[str], stats: CorpusStats) -> list[str]:
+    """The query terms the unfiltered full-text match looks for: the rarest ones (see above)."""
+    distinct = sorted(dict.fromkeys(tokens), key=lambda t: stats.df.get(t, 0))
+    rare = [t for t in distinct if stats.df.get(t, 0) <= RARE_TERM_SHARE * stats.documents]
+    if not rare:
+        return distinct
+    chosen, postings = [rare[0]], stats.df.get(rare[0], 0)
+    for term in rare[1:]:
+        postings += stats.df.get(term, 0)
+        if postings > SCAN_POSTINGS:
+            break
+        chosen.append(term)
+    return chosen
 
 
 def rank(
