@@ -47,7 +47,7 @@ from dialogue.summaries import (
     spoken_list,
     summarise,
 )
-from dialogue.understanding import PERSONAL, Act, Meaning, aspects_in, understand
+from dialogue.understanding import PERSONAL, Act, Meaning, aspects_in, chat_topic, understand
 from knowledge.index.passages import split_sentences
 from knowledge.model import Product, Review
 from knowledge.store.base import ProductStats, Store
@@ -139,6 +139,11 @@ class DialogueManager:
                 and meaning.act in (Act.SUMMARY, Act.STATEMENT) and len(meaning.query.split()) <= 2:
             return self.pick_product(state, "", self.linker.phrase(meaning.products[0]), meaning.products[0].id,
                                      user_id, progress)
+        if meaning.act is Act.CHAT:  # "let's just talk for a bit", "can we chat about cooking"
+            return self.chat(state, text if wants_to_close(text) else chat_topic(meaning.text), user_id,
+                             progress=progress)
+        if meaning.act is Act.THANKS and not state.chat.active:
+            return self._thanks_reply(state)
         if meaning.act is Act.COMPARE and len(meaning.products) >= 2:
             return self._advisor.compare(state.updated(chat=_paused(state.chat)), meaning)
         if meaning.act is Act.RECOMMEND:
@@ -164,6 +169,13 @@ class DialogueManager:
             return Reply(speech=(Say("fallback.body"), Say("anything_else.prompt")), reprompt=(Say("fallback.reprompt"),),
                          state=state.updated(pending=None))
         return self.chat(state, text, user_id, progress=progress, meaning=meaning)
+
+    def _thanks_reply(self, state: DialogueState) -> Reply:
+        """"Cool, thanks": welcome it, and offer more on the product in focus."""
+        product = self.linker.get(state.focus_product_id) if state.focus_product_id else None
+        speech = Say("thanks.product", {"product": self.linker.phrase(product)}) if product else Say("thanks.reply")
+        return Reply(speech=(speech,), reprompt=(Say("anything_else.reprompt"),),
+                     state=state.updated(pending=None, evidence=None))
 
     def _listing_reply(self, state: DialogueState, product: Product, listings: Sequence[Product],
                        variant: str) -> Reply:
@@ -728,7 +740,7 @@ class DialogueManager:
             asks_opinion=_opinion_topic(utterance) if meaning is not None and (
                 meaning.act is Act.ASK_OPINION or (meaning.act is Act.STATEMENT and not PERSONAL.search(meaning.text))
             ) else "",
-            nothing=meaning is not None and meaning.act is Act.NOTHING,
+            nothing=meaning is not None and meaning.act in (Act.NOTHING, Act.THANKS),
             related=self._related,
         )
         ranked = chat_turn(ctx)

@@ -30,6 +30,8 @@ class Act(str, enum.Enum):
     COMPARE = "compare"  # two products, "which is better"
     STATEMENT = "statement"  # fact, experience or opinion: "my son dropped his last one"
     ASK_OPINION = "ask_opinion"  # "what do you think about vinyl records"
+    THANKS = "thanks"  # an acknowledgement with thanks: "cool thanks", "great, that helps"
+    CHAT = "chat"  # asks to chat: "let's just talk for a bit", "can we chat about cooking"
     NOTHING = "nothing"  # "i don't know", "ok", "i'm bored"
 
 
@@ -51,7 +53,10 @@ _RECOMMEND = re.compile(
 _COMPARE = re.compile(r"\b(?:better|worse|compare|comparison|versus|vs|difference between|or the)\b")
 _SUMMARY = re.compile(
     r"\b(?:what do (?:people|customers|reviewers|folks|buyers) (?:say|think)|what are (?:people|customers) saying|"
-    r"tell me about|what about the reviews|how are the reviews|reviews? (?:of|for)|how do people like)\b"
+    r"tell me about|(?:talk|chat|chatting|talking) about|what about the reviews|how are the reviews|reviews? (?:of|for)|"
+    r"how do (?:people|customers|reviewers|folks|buyers|owners|users) (?:like|rate|find)|"
+    r"what(?:'s| is) the (?:word|verdict|consensus|buzz|feedback|general opinion|opinion|story) (?:on|about|with)|"
+    r"what are (?:the )?reviews like|how(?:'s| is| are) (?:it |they )?(?:rated|reviewed)|what(?:'s| is) (?:it |the )?rated)\b"
 )
 _ASK_OPINION = re.compile(
     r"\b(?:what do you think (?:of|about)|do you like|how do you feel about|what's your (?:opinion|take)|"
@@ -62,6 +67,24 @@ _NOTHING = re.compile(
     r"anything|you (?:choose|pick|decide)|surprise me|hmm+|um+|uh+|i have no idea|nothing really|no clue|"
     r"not much|i guess|meh|sure|cool|nice)$"
 )
+# An acknowledgement is a run of these units; it thanks when one of them is gratitude.
+_ACK_UNIT = (
+    r"(?:ok|okay|cool|great|nice|awesome|perfect|good|alright|all right|wonderful|brilliant|lovely|super|"
+    r"sweet|excellent|fantastic|amazing|wow|oh|ah|right|yes|yeah|yep|really|very|so|much|a lot|again|"
+    r"got it|i see|makes sense|good to know|that'?s|that is|that was|it was|this is|you're|you are|"
+    r"helpful|useful|handy|interesting|great help|a (?:big |great )?help|that helps|this helps|it helps|"
+    r"thanks?|thank you|thankyou|thx|ty|cheers|ta|many thanks|(?:i )?appreciate (?:it|that|the help)|"
+    r"much appreciated|kind of you|the best|a star)"
+)
+_ACKNOWLEDGEMENT = re.compile(rf"^(?:{_ACK_UNIT}\s*)+$")
+_GRATITUDE = re.compile(r"\b(?:thanks?|thank you|thankyou|thx|ty|cheers|ta|appreciat\w*|helps|help|helpful|useful|handy|good to know|got it)\b")
+_CHAT_REQUEST = re.compile(
+    r"^(?:(?:so|ok|okay|well|hey|um+|alexa|actually|honestly)\s+)*"
+    r"(?:let'?s|let us|can we|could we|shall we|how about we|why don'?t we|do you (?:want|wanna) to|"
+    r"(?:i|i'd|i would) (?:just )?(?:want|wanna|like|feel like|would like|need) (?:to )?|i wanna|wanna)\s*"
+    r"(?:just |have |a |little )*(?:chat|chatting|talk|talking|natter|chinwag)\b(?P<rest>.*)$"
+)
+_CHAT_ABOUT = re.compile(r"\b(?:about|on)\s+(?P<topic>.+)$")
 PERSONAL = re.compile(r"\b(?:i|i'm|im|i've|i'd|my|me|we|our|us|mine)\b")  # the speaker talks about themselves
 MAX_FRAGMENT_WORDS = 5
 _COMPLAINT = re.compile(r"\b(?:complain\w*|dislike\w*|hate|problem\w*|issue\w*|downside\w*|cons|wrong|negative|bad)\b")
@@ -113,6 +136,13 @@ def aspects_in(text: str) -> tuple[str, ...]:
 
 
 
+def chat_topic(text: str) -> str:
+    """What a request to chat is about ("let's talk about cooking" -> "cooking"; '' for none)."""
+    match = _CHAT_REQUEST.match(text)
+    about = _CHAT_ABOUT.search(match.group("rest")) if match else None
+    return about.group("topic").strip() if about else ""
+
+
 def heard_words(slots: Mapping[str, str | None], order: Sequence[str]) -> str:
     """Every slot value heard, joined in the order the intent's samples put them."""
     return " ".join(v for v in (slots.get(name) for name in order) if v).strip()
@@ -150,8 +180,12 @@ def understand(
 
     if intent_act in (Act.SUMMARY, Act.COMPARE) and (products or focus):
         return meaning(intent_act)
+    if _ACKNOWLEDGEMENT.match(words) and _GRATITUDE.search(words):
+        return meaning(Act.THANKS)
     if _NOTHING.match(words):
         return meaning(Act.NOTHING)
+    if _CHAT_REQUEST.match(words) and not products:
+        return meaning(Act.CHAT)
     if len(products) >= 2 and _COMPARE.search(words):
         return meaning(Act.COMPARE)
     if _ASK_OPINION.search(words) and not refers:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dialogue.linking import ProductLinker
-from dialogue.understanding import Act, aspects_in, second_person, understand
+from dialogue.understanding import Act, aspects_in, chat_topic, second_person, understand
 from knowledge.model import Product
 from knowledge.store.sqlite import SQLiteStore
 
@@ -58,6 +58,16 @@ def test_an_aspect_is_not_a_product_and_it_means_the_focus(linker: ProductLinker
         ("i don't know", Act.NOTHING),
         ("i'm bored", Act.NOTHING),
         ("what do people say about the echo dot", Act.SUMMARY),
+        ("what's the verdict on the roomba", Act.SUMMARY),
+        ("how do owners rate the air purifier", Act.SUMMARY),
+        ("ok thank you", Act.THANKS),
+        ("brilliant, that was really useful", Act.THANKS),
+        ("appreciate it", Act.THANKS),
+        ("okay", Act.NOTHING),  # no thanks in it: nothing to say
+        ("thanks, and is the roomba quiet", Act.QUESTION),
+        ("could we talk for a while", Act.CHAT),
+        ("i feel like chatting about gardening", Act.CHAT),
+        ("let's talk about the roomba", Act.SUMMARY),  # a product named: its reviews
     ],
 )
 def test_dialogue_acts(linker: ProductLinker, text: str, act: Act) -> None:
@@ -86,3 +96,12 @@ def test_aspects_and_the_echo() -> None:
     assert aspects_in("nothing here") == ()
     assert second_person("i'm learning to cook") == "you're learning to cook"
     assert second_person("my dog keeps shedding everywhere") == "your dog keeps shedding everywhere"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("could we talk for a while", ""), ("i feel like chatting about gardening", "gardening"),
+     ("so let's have a chat on old films", "old films"), ("talk is cheap", "")],
+)
+def test_a_request_to_chat_names_its_topic(text: str, topic: str) -> None:
+    assert chat_topic(text) == topic

@@ -135,3 +135,23 @@ def test_a_recommendation_shows_a_touchable_list_on_a_screen(demo_config: object
     assert documents, reply.speech
     text = str(documents[0]["datasources"])
     assert "stars" in text and ("Skillet" in text or "Salt" in text or "Coffee" in text), text[:500]
+
+
+def test_thanks_is_welcomed_and_keeps_the_product_in_focus(demo_simulator: Make) -> None:
+    sim = demo_simulator()
+    sim.say("open shop talk")
+    sim.say("what's the verdict on the echo dot")
+    thanked = sim.say("great, that was helpful")
+    assert "welcome" in thanked.speech.lower() and "Echo Dot" in thanked.speech, thanked.speech
+    assert not thanked.end_session
+    follow_up = sim.say("how loud does it get")
+    assert re.search(r"loud|volume|sound", follow_up.speech, re.I), follow_up.speech
+
+
+def test_a_request_to_chat_in_other_words_starts_the_chat(demo_simulator: Make) -> None:
+    sim = demo_simulator()
+    sim.say("open shop talk")
+    reply = sim.say("could we just talk for a while")
+    assert "didn't get that" not in reply.speech, reply.speech
+    about = sim.say("honestly i feel like chatting about cooking")
+    assert re.search(r"cook|kitchen|home|recipe", about.speech, re.I), about.speech
