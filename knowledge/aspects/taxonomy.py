@@ -22,7 +22,8 @@ QUESTION_TERMS: Mapping[str, tuple[str, ...]] = {
                    "last", "lasts", "lasting", "rugged", "scratch", "toddler-proof"),
     "price": ("price", "cost", "money", "expensive", "cheap", "value", "worth", "deal", "afford"),
     "size": ("size", "small", "big", "compact", "tiny", "large", "heavy", "weight", "light-weight", "fits"),
-    "setup": ("setup", "set-up", "install", "installation", "configure", "set"),
+    "setup": ("setup", "set-up", "install", "installation", "configure", "set", "get going", "get started",
+              "getting started", "up and running", "out of the box"),
     "app": ("app", "apps", "application", "netflix", "youtube", "games", "hulu", "spotify"),
     "connectivity": ("bluetooth", "wifi", "wi-fi", "pair", "pairing", "connect", "connection", "phone"),
     "ease of use": ("easy", "simple", "intuitive", "navigate", "user-friendly", "confusing", "complicated",
@@ -38,7 +39,8 @@ QUESTION_TERMS: Mapping[str, tuple[str, ...]] = {
     "noise": ("noise", "noisy", "quiet", "silent"),
     "cleaning": ("clean", "cleaning", "suction", "hair", "shedding", "dust", "vacuum", "mop"),
     "taste": ("taste", "flavor", "flavour", "coffee", "delicious", "hot"),
-    "speed": ("fast", "slow", "speed", "lag", "responsive", "quick"),
+    "speed": ("fast", "slow", "speed", "lag", "responsive", "quick", "buffer", "buffering", "freeze",
+              "freezes", "freezing", "choppy", "stutter", "stutters"),
 }
 
 # aspect -> words that name it in a review sentence
@@ -70,7 +72,8 @@ REVIEW_TERMS: Mapping[str, tuple[str, ...]] = {
     "kids": ("kid", "kids", "child", "children", "toddler", "grandson", "granddaughter", "parental controls",
              "year old", "grandkids"),
     "speed": ("speed", "slow", "lag", "lags", "laggy", "sluggish", "responsive", "snappy", "processor",
-              "runs fast", "fast processor", "loads quickly", "loads fast"),  # not "fast": "dies fast"
+              "runs fast", "fast processor", "loads quickly", "loads fast", "buffering", "buffers",
+              "freezes", "freezing", "choppy", "stutters"),  # not "fast": "dies fast"
     "storage": ("storage", "memory", "sd card", "micro sd", "gb"),
     "ads": ("ads", "special offers", "advertisements", "lock screen ads"),
 }
