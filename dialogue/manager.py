@@ -62,6 +62,7 @@ ASK_COMMUNITY = "ask_community"  # taken over by the community feature (dialogue
 
 SEARCH_K = 8
 MIN_STATEMENT_WORDS = 2
+MIN_VALUE_MENTIONS = 2  # reviews on the price a verdict needs before it speaks of value
 RELATED_BAR = 0.25  # dense similarity a catalog passage needs to follow on from a chat statement
 ASPECT_FLOOR = 0.25  # evidence about the aspect asked may be this far below the answerable bar
 MAX_QUERY_CHARS = 120
@@ -125,11 +126,14 @@ class DialogueManager:
         product_er_id: str | Sequence[str] | None = None,
         user_id: str | None = None,
         progress: Progress | None = None,
+        verdict: bool = False,
     ) -> Reply:
         """Any turn of open speech: understand what was meant, then answer that.
 
         `text` is every word heard; `act` what the intent already tells (a summary intent,
-        a recommendation intent); the Product slot, when heard, is one more mention."""
+        a recommendation intent); the Product slot, when heard, is one more mention. `verdict`
+        says a product question asked for the overall view ("is it worth buying"), which a
+        summary then answers with what reviewers say of its value too."""
         text = " ".join((text or "").split())[:MAX_QUERY_CHARS * 2]
         named = self._named(product_spoken, product_er_id)
         meaning = understand(text, self.linker, state.focus_product_id, act, named, state.chat.active)
@@ -155,7 +159,7 @@ class DialogueManager:
         if named_listings[0] and not meaning.aspects and meaning.act in (Act.SUMMARY, Act.QUESTION, Act.STATEMENT):
             return self._listing_reply(state, product, *named_listings)  # type: ignore[arg-type]
         if meaning.act is Act.SUMMARY and product is not None:
-            return self._summary_reply(state, product, user_id)
+            return self._summary_reply(state, product, user_id, verdict=verdict)
         if meaning.act is Act.QUESTION:
             if product is None:
                 return self._resolve(state, None, None, meaning.query or text, "question")  # asks which
@@ -386,7 +390,8 @@ class DialogueManager:
         spoken_words = " ".join((product_spoken or "").lower().split())
         aspect_only = bool(aspects_in(spoken_words)) and not self.linker.mentions(spoken_words)
         act = Act.QUESTION if query or aspect_only else Act.SUMMARY
-        return self.converse(state, text, act, product_spoken, product_er_id, user_id, progress)
+        return self.converse(state, text, act, product_spoken, product_er_id, user_id, progress,
+                             verdict=act is Act.SUMMARY)
 
     def _search(self, query: str, product_id: str | None, k: int = SEARCH_K) -> list[Any]:
         """The best passages for `query`, from every listing of the product's family (or the
@@ -633,7 +638,8 @@ class DialogueManager:
                 words.update(normalise(self.linker.speakable(other)).split())
         return frozenset(w for w in words - own if len(w) > 2)
 
-    def _summary_reply(self, state: DialogueState, product: Product, user_id: str | None) -> Reply:
+    def _summary_reply(self, state: DialogueState, product: Product, user_id: str | None,
+                       verdict: bool = False) -> Reply:
         self._remember(user_id, product_id=product.id)
         name = self.linker.phrase(product)
         summary = self.summary_of(product)
@@ -655,6 +661,10 @@ class DialogueManager:
             speech.append(Say("summary.praise", {"aspects": spoken_list([a.term for a in summary.praised])}))
         if summary.criticised:
             speech.append(Say("summary.complaints", {"aspects": spoken_list([a.term for a in summary.criticised])}))
+        spoken = {a.term for a in (*summary.praised, *summary.criticised)}
+        value = mentions_of("price", self.family_reviews(product)) if verdict and "price" not in spoken else None
+        if value is not None and value.mentions >= MIN_VALUE_MENTIONS:
+            speech.append(Say(f"summary.value.{value.lean}", {"count": value.mentions}))
         if summary.quote:
             speech.append(Say("summary.quote", {"stars": summary.quote_rating or 0, "quote": summary.quote}))
         more = summary.review_count > 1

@@ -155,3 +155,18 @@ def test_a_request_to_chat_in_other_words_starts_the_chat(demo_simulator: Make) 
     assert "didn't get that" not in reply.speech, reply.speech
     about = sim.say("honestly i feel like chatting about cooking")
     assert re.search(r"cook|kitchen|home|recipe", about.speech, re.I), about.speech
+
+
+@pytest.mark.parametrize("question", ["is the echo dot worth it", "is the fire tv stick worth buying"])
+def test_a_verdict_speaks_of_value(demo_simulator: Make, question: str) -> None:
+    sim = demo_simulator()
+    sim.say("open shop talk")
+    reply = sim.say(question)
+    assert re.search(r"\bprice\b|value for money", reply.speech), reply.speech
+
+
+def test_a_plain_summary_does_not_add_the_value_line(demo_simulator: Make) -> None:
+    sim = demo_simulator()
+    sim.say("open shop talk")
+    reply = sim.say("what do people say about the kindle paperwhite")
+    assert "stars" in reply.speech and "value for money" not in reply.speech, reply.speech
