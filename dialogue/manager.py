@@ -23,7 +23,6 @@ from dialogue.answers import (
     is_answerable,
     qa_answer,
     quote_from,
-    tidy_for_voice,
     tone,
 )
 from dialogue.aspect_evidence import about_aspect, mentions_of
@@ -32,37 +31,31 @@ from dialogue.chat.generators import (
     category_label,
     category_of,
     reads_as_opinion,
-    varied_reviews,
 )
 from dialogue.chat.respond import Related
 from dialogue.config import DialogueConfig
+from dialogue.family_view import FamilyView
 from dialogue.linking import ACCEPT, LinkKind, ProductLinker, normalise
 from dialogue.memory import MemoryKeeper, with_interest, with_opinion, with_product
 from dialogue.reply import ElicitSlot, Reply, Say
-from dialogue.state import ChatState, DialogueState, EvidenceCursor, Pending
+from dialogue.state import CHAT, MORE_EVIDENCE, PICK_PRODUCT, ChatState, DialogueState, EvidenceCursor, Pending
 from dialogue.summaries import (
     MAX_QUOTE_CHARS,
     Summary,
-    sentence_polarity,
     spoken_list,
-    summarise,
 )
+from dialogue.summary_replies import SummaryReplies
 from dialogue.understanding import PERSONAL, Act, Meaning, aspects_in, chat_topic, understand
-from knowledge.index.passages import split_sentences
-from knowledge.model import Product, Review
-from knowledge.store.base import ProductStats, Store
+from knowledge.model import Product
+from knowledge.store.base import Store
 
 log = logging.getLogger(__name__)
 
-# Pending follow-up actions this module asks (skill/handlers/products.py and chat.py register them)
-MORE_EVIDENCE = "more_evidence"
-PICK_PRODUCT = "pick_product"
-CHAT = "chat"
+# MORE_EVIDENCE, PICK_PRODUCT and CHAT (dialogue.state) are the follow-ups this module asks
 ASK_COMMUNITY = "ask_community"  # taken over by the community feature (dialogue.social)
 
 SEARCH_K = 8
 MIN_STATEMENT_WORDS = 2
-MIN_VALUE_MENTIONS = 2  # reviews on the price a verdict needs before it speaks of value
 RELATED_BAR = 0.25  # dense similarity a catalog passage needs to follow on from a chat statement
 ASPECT_FLOOR = 0.25  # evidence about the aspect asked may be this far below the answerable bar
 MAX_QUERY_CHARS = 120
@@ -71,12 +64,6 @@ GENERATION_PASSAGES = 3  # evidence passages in the prompt (each costs prompt-pr
 GROUNDING_RESERVE_S = 0.2  # kept from the generator's budget for grounding its output
 MIN_GENERATION_S = 0.4  # below this, generating 40 tokens cannot finish: speak the extractive answer
 Progress = Callable[[Say], Any]
-
-
-def _paused(chat: ChatState) -> ChatState:
-    """A shopping question in the middle of a chat: the chat's last question is moot, and
-    the chat continues on the product just asked about when the user comes back to it."""
-    return replace(chat, awaiting="")
 
 
 def _opinion_topic(utterance: str) -> str:
@@ -104,11 +91,12 @@ class DialogueManager:
         self._config = config
         self.linker = ProductLinker(store, review_count=lambda pid: store.product_stats(pid).review_count)
         self._memory = MemoryKeeper(store)
-        self._summaries: dict[tuple[str, int], Summary] = {}
+        self._families = FamilyView(store, self.linker)
+        self._summary = SummaryReplies(self._families, self.linker, store)
         self._advisor = Advisor(
             search=self._search,  # family-aware, as answers are
             products=self.linker.products,
-            stats=self.family_stats,
+            stats=self._families.stats,
             category_words=lambda p: (category_label(p.category), p.category),
             pick_action=PICK_PRODUCT,
             group_of=self.linker.family_key,
@@ -147,24 +135,25 @@ class DialogueManager:
             return self.chat(state, text if wants_to_close(text) else chat_topic(meaning.text), user_id,
                              progress=progress)
         if meaning.act is Act.THANKS and not state.chat.active:
-            return self._thanks_reply(state)
+            return self._summary.thanks(state)
         if meaning.act is Act.COMPARE and len(meaning.products) >= 2:
-            return self._advisor.compare(state.updated(chat=_paused(state.chat)), meaning)
+            return self._advisor.compare(state.updated(chat=state.chat.paused()), meaning)
         if meaning.act is Act.RECOMMEND:
-            return self._advisor.recommend(state.updated(chat=_paused(state.chat)), meaning)
+            return self._advisor.recommend(state.updated(chat=state.chat.paused()), meaning)
         product = meaning.product or self._offered_first(state)
         if act is Act.QUESTION and meaning.act is Act.STATEMENT and product is not None:
             meaning = replace(meaning, act=Act.QUESTION, focus=product)  # the intent asked about it
         named_listings = self.linker.listings_named(product, text) if product is not None else ((), "")
         if named_listings[0] and not meaning.aspects and meaning.act in (Act.SUMMARY, Act.QUESTION, Act.STATEMENT):
-            return self._listing_reply(state, product, *named_listings)  # type: ignore[arg-type]
+            return self._summary.listing(state, product, *named_listings)  # type: ignore[arg-type]
         if meaning.act is Act.SUMMARY and product is not None:
             return self._summary_reply(state, product, user_id, verdict=verdict)
         if meaning.act is Act.QUESTION:
             if product is None:
                 return self._resolve(state, None, None, meaning.query or text, "question")  # asks which
             if meaning.complaint and not meaning.aspects:
-                return self._complaints_reply(state, product, user_id)
+                self._remember(user_id, product_id=product.id)
+                return self._summary.complaints(state, product)
             return self._answer(state, product, meaning.query or text, user_id, progress, meaning.aspects)
         if act is Act.QUESTION and meaning.act is Act.STATEMENT and product is None:
             return self._resolve(state, None, None, meaning.query or text, "question")  # asks which
@@ -173,33 +162,6 @@ class DialogueManager:
             return Reply(speech=(Say("fallback.body"), Say("anything_else.prompt")), reprompt=(Say("fallback.reprompt"),),
                          state=state.updated(pending=None))
         return self.chat(state, text, user_id, progress=progress, meaning=meaning)
-
-    def _thanks_reply(self, state: DialogueState) -> Reply:
-        """"Cool, thanks": welcome it, and offer more on the product in focus."""
-        product = self.linker.get(state.focus_product_id) if state.focus_product_id else None
-        speech = Say("thanks.product", {"product": self.linker.phrase(product)}) if product else Say("thanks.reply")
-        return Reply(speech=(speech,), reprompt=(Say("anything_else.reprompt"),),
-                     state=state.updated(pending=None, evidence=None))
-
-    def _listing_reply(self, state: DialogueState, product: Product, listings: Sequence[Product],
-                       variant: str) -> Reply:
-        """"What about the 32 GB one": the figures of the listings with that variant, beside
-        their family's."""
-        parts = [self._store.product_stats(p.id) for p in listings]
-        count = sum(p.review_count for p in parts)
-        total = sum(p.review_count * float(p.average_rating or 0) for p in parts)
-        values = {"variant": variant, "product": self.linker.phrase(product), "count": count,
-                  "family_count": self.family_stats(product).review_count}
-        if count:
-            speech = Say("summary.listing", {**values, "rating": round(total / count, 1)})
-        else:
-            speech = Say("summary.listing_none", values)
-        focus = max(listings, key=lambda p: self._store.product_stats(p.id).review_count)
-        return Reply(
-            speech=(speech, Say("anything_else.prompt")),
-            reprompt=(Say("anything_else.reprompt"),),
-            state=state.updated(focus_product_id=focus.id, pending=None, evidence=None, chat=_paused(state.chat)),
-        )
 
     def _offered_first(self, state: DialogueState) -> Product | None:
         """While "do you mean X or Y?" is open, a question about "it" means the first offered."""
@@ -213,31 +175,6 @@ class DialogueManager:
         ids = [er_id] if isinstance(er_id, str) else list(er_id or ())
         found = [p for p in (self.linker.get(i) for i in ids) if p is not None]
         return found[:1]
-
-    def _complaints_reply(self, state: DialogueState, product: Product, user_id: str | None) -> Reply:
-        """"What do people dislike about it": the most criticised aspects and an unhappy voice."""
-        self._remember(user_id, product_id=product.id)
-        summary = self.summary_of(product)
-        name = self.linker.phrase(product)
-        speech: list[Say] = []
-        if summary.criticised:
-            speech.append(Say("summary.complaints", {"aspects": spoken_list([a.term for a in summary.criticised])}))
-        else:
-            speech.append(Say("answers.complaints_few", {"product": name}))
-        unhappy = [r for r in self.family_reviews(product) if r.rating <= 3]
-        for review in unhappy:
-            quote = quote_from("problem issue disappointed but wish not", review.text)
-            if 30 <= len(quote) <= MAX_QUOTE_CHARS:
-                speech.append(Say("answers.quote_rated", {"stars": review.rating, "quote": quote}))
-                break
-        if not speech:
-            speech.append(Say("answers.tone.positive", {"product": name}))
-        speech.append(Say("anything_else.prompt"))
-        return Reply(
-            speech=tuple(speech),
-            reprompt=(Say("anything_else.reprompt"),),
-            state=state.updated(focus_product_id=product.id, pending=None, evidence=None, chat=_paused(state.chat)),
-        )
 
     def _related(self, text: str) -> list[Related]:
         """Passages anywhere in the catalog that follow from `text`, best first."""
@@ -415,10 +352,10 @@ class DialogueManager:
         self._remember(user_id, product_id=product.id)
         name = self.linker.phrase(product)
         hits = self._search(query, product.id)
-        focused = state.updated(focus_product_id=product.id, pending=None, chat=_paused(state.chat))
+        focused = state.updated(focus_product_id=product.id, pending=None, chat=state.chat.paused())
         aspect_line: Say | None = None
         if aspects:
-            counted = mentions_of(aspects[0], self.family_reviews(product))
+            counted = mentions_of(aspects[0], self._families.reviews(product))
             label = aspects[0]
             if counted.mentions == 0:
                 return Reply(
@@ -533,7 +470,7 @@ class DialogueManager:
         if product is None:
             return self._no_more(state.updated(evidence=None))
         if cursor.kind == "summary":
-            return self._next_summary_quote(state, product, cursor)
+            return self._summary.next_quote(state, product, cursor) or self._no_more(state.updated(evidence=None))
         hits = self._search(cursor.query, product.id, k=SEARCH_K + cursor.offset * 2)
         evidence = evidence_from(cursor.query, hits, ANSWERABLE_DENSE)
         if cursor.offset >= len(evidence):
@@ -592,119 +529,14 @@ class DialogueManager:
             return resolved
         return self._summary_reply(state, resolved, user_id)
 
-    # --- product families ----------------------------------------------------------------------
-    def family_stats(self, product: Product) -> ProductStats:
-        """Count and average over every listing of the product's family."""
-        family = self.linker.family_of(product)
-        if family is not None:
-            return self._store.family_stats(family.id)
-        parts = [self._store.product_stats(p.id) for p in self.linker.listings(product)]
-        count = sum(p.review_count for p in parts)
-        if not count:
-            return ProductStats(0, None)
-        total = sum(p.review_count * float(p.average_rating) for p in parts if p.average_rating is not None)
-        return ProductStats(count, total / count)
-
-    def family_reviews(self, product: Product) -> list[Review]:
-        """The published reviews of every listing of the family, newest first."""
-        reviews = [r for p in self.linker.listings(product) for r in self._store.reviews_for(p.id)]
-        return sorted(reviews, key=lambda r: (r.date, r.id), reverse=True)
-
-    def _family_reviews_of(self, product_id: str) -> list[Review]:
-        product = self.linker.get(product_id)
-        return self.family_reviews(product) if product is not None else []
-
-    def summary_of(self, product: Product) -> Summary:
-        """The family's summary, recomputed only when its review count changes."""
-        stats = self.family_stats(product)
-        key = (product.id, stats.review_count)
-        if key not in self._summaries:
-            reviews = self.family_reviews(product)
-            family = self.linker.family_of(product)
-            figures = self._store.family_aspects(family.id) if family is not None else None
-            summary = summarise(product, reviews, self._other_names(product), figures)
-            if stats.average_rating is not None:
-                summary = replace(summary, review_count=stats.review_count,
-                                  average_rating=round(float(stats.average_rating), 1))
-            self._summaries = {k: v for k, v in self._summaries.items() if k[0] != product.id}
-            self._summaries[key] = summary
-        return self._summaries[key]
-
-    def _other_names(self, product: Product) -> frozenset[str]:
-        own = set(normalise(self.linker.speakable(product)).split())
-        words: set[str] = set()
-        for other in self.linker.products():
-            if other.id != product.id:
-                words.update(normalise(self.linker.speakable(other)).split())
-        return frozenset(w for w in words - own if len(w) > 2)
-
     def _summary_reply(self, state: DialogueState, product: Product, user_id: str | None,
                        verdict: bool = False) -> Reply:
         self._remember(user_id, product_id=product.id)
-        name = self.linker.phrase(product)
-        summary = self.summary_of(product)
-        focused = state.updated(
-            focus_product_id=product.id, pending=None, evidence=None, chat=_paused(state.chat)
-        )
-        if summary.review_count == 0:
-            return Reply(
-                speech=(Say("summary.none", {"product": name}), Say("anything_else.prompt")),
-                reprompt=(Say("anything_else.reprompt"),),
-                state=focused,
-            )
-        if summary.review_count == 1:
-            speech = [Say("summary.head_one", {"product": name, "rating": int(round(summary.average_rating))})]
-        else:
-            speech = [Say("summary.head", {"product": name, "rating": float(summary.average_rating),
-                                           "count": summary.review_count})]
-        if summary.praised:
-            speech.append(Say("summary.praise", {"aspects": spoken_list([a.term for a in summary.praised])}))
-        if summary.criticised:
-            speech.append(Say("summary.complaints", {"aspects": spoken_list([a.term for a in summary.criticised])}))
-        spoken = {a.term for a in (*summary.praised, *summary.criticised)}
-        value = mentions_of("price", self.family_reviews(product)) if verdict and "price" not in spoken else None
-        if value is not None and value.mentions >= MIN_VALUE_MENTIONS:
-            speech.append(Say(f"summary.value.{value.lean}", {"count": value.mentions}))
-        if summary.quote:
-            speech.append(Say("summary.quote", {"stars": summary.quote_rating or 0, "quote": summary.quote}))
-        more = summary.review_count > 1
-        speech.append(Say("answers.offer_more" if more else "anything_else.prompt"))
-        return Reply(
-            speech=tuple(speech),
-            reprompt=(Say("answers.offer_more_reprompt" if more else "anything_else.reprompt"),),
-            state=focused.updated(
-                evidence=EvidenceCursor(product.id, "", 0, "summary") if more else None,
-                pending=Pending(MORE_EVIDENCE, {"product_id": product.id}) if more else None,
-            ),
-        )
+        return self._summary.summary(state, product, verdict=verdict)
 
-    def _next_summary_quote(self, state: DialogueState, product: Product, cursor: EvidenceCursor) -> Reply:
-        summary = self.summary_of(product)
-        reviews = varied_reviews(self.family_reviews(product))
-        quotes = []
-        for review in reviews:
-            if review.id == summary.quote_review_id:
-                continue
-            for sentence in split_sentences(review.text):
-                text = tidy_for_voice(sentence)
-                if 30 <= len(text) <= MAX_QUOTE_CHARS and sentence_polarity(text) != 0:
-                    quotes.append((review.rating, text))
-                    break
-            if len(quotes) > cursor.offset + 1:
-                break
-        if cursor.offset >= len(quotes):
-            return self._no_more(state.updated(evidence=None))
-        stars, quote = quotes[cursor.offset]
-        more = cursor.offset + 1 < len(quotes)
-        return Reply(
-            speech=(Say("answers.another"), Say("answers.quote_rated", {"stars": stars, "quote": quote}),
-                    Say("answers.offer_more" if more else "answers.offer_done")),
-            reprompt=(Say("answers.offer_more_reprompt" if more else "anything_else.reprompt"),),
-            state=state.updated(
-                evidence=EvidenceCursor(product.id, "", cursor.offset + 1, "summary") if more else None,
-                pending=Pending(MORE_EVIDENCE, {"product_id": product.id}) if more else None,
-            ),
-        )
+    def summary_of(self, product: Product) -> Summary:
+        """The summary of the product's family (the screen's rating bars draw it too)."""
+        return self._families.summary(product)
 
     # --- social chat ------------------------------------------------------------------------
     def chat(
@@ -739,9 +571,9 @@ class DialogueManager:
             memory=memory,
             topic_product=topic_product,
             products=self.linker.products(),
-            reviews_for=self._family_reviews_of,
+            reviews_for=self._families.reviews_of,
             questions_for=self._store.questions_for,
-            summary_for=self.summary_of,
+            summary_for=self._families.summary,
             small_talk=small_talk if self._config.generator != "none" else (lambda _text: ""),
             # "bye" / "that's all", or a second "no" in a row: the user has had enough
             closing=wants_to_close(utterance) or (yes_no == "no" and state.chat.declines >= 1),

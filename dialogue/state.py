@@ -44,6 +44,12 @@ class EvidenceCursor:
     kind: str = "answer"  # "answer" (product question) or "summary" (review quotes)
 
 
+# Pending follow-up actions (skill/handlers/products.py and chat.py register them)
+MORE_EVIDENCE = "more_evidence"
+PICK_PRODUCT = "pick_product"
+CHAT = "chat"
+
+
 @dataclass(frozen=True)
 class ChatState:
     """The social chat in progress: whether it is active, its topic, what it awaits.
@@ -60,6 +66,11 @@ class ChatState:
     awaiting: str = ""
     turns: int = 0
     declines: int = 0  # consecutive "no"s to the chat's questions (two in a row: wrap up)
+
+    def paused(self) -> ChatState:
+        """A shopping question in the middle of a chat: the chat's last question is moot, and
+        the chat continues on the product just asked about when the user comes back to it."""
+        return replace(self, awaiting="")
 
 
 @dataclass(frozen=True)
