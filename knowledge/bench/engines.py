@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.bench.engines_recall import LEXICAL_RECALL_QUERIES, hnsw_recall_at_10, lexical_recall
 from knowledge.bench.scale import Latency, _latency, build_scaled, load_base
 from knowledge.index.passages import Passage
 from knowledge.index.batches import collect_passages
@@ -32,7 +33,6 @@ from knowledge.index.batches import collect_passages
 SEED = 11
 LIVE_INSERTS = 2_000
 WARMUP_QUERIES = 100
-LEXICAL_RECALL_QUERIES = 40
 
 
 @dataclass(frozen=True)
@@ -183,9 +183,9 @@ def _measure_size(
     )
 
     say(f"[{size:,}] recall@10 of HNSW against exact search")
-    recall = {ef: _recall_at_10(pg, vectors[:recall_queries], ef) for ef in (40, 200)}
+    recall = {ef: hnsw_recall_at_10(pg, vectors[:recall_queries], ef) for ef in (40, 200)}
     say(f"[{size:,}] lexical candidates against an exact BM25 scan")
-    lexical_recall = _lexical_recall(pg, [t for t, _, _ in qs[:LEXICAL_RECALL_QUERIES]])
+    lexical_share = lexical_recall(pg, [t for t, _, _ in qs[:LEXICAL_RECALL_QUERIES]])
 
     concurrency: dict[str, Concurrency] = {}
     if clients and duration:
@@ -217,7 +217,7 @@ def _measure_size(
         for name, bulk, graph in (("embedded", embedded_bulk, 0.0), ("postgres", pg_bulk, graph_seconds))
     )
     del embedded
-    return SizeFigures(size, figures, agree / len(qs), agree_filtered / len(qs), recall, lexical_recall)
+    return SizeFigures(size, figures, agree / len(qs), agree_filtered / len(qs), recall, lexical_share)
 
 
 @dataclass(frozen=True)
@@ -258,66 +258,6 @@ def _by_source(passages: Sequence[Passage]) -> list[list[int]]:
     for i, p in enumerate(passages):
         groups.setdefault(p.source_key, []).append(i)
     return list(groups.values())
-
-
-def _recall_at_10(pg: object, vectors: np.ndarray, ef_search: int) -> float:
-    """Share of the exact top 10 (a sequential scan) that HNSW returns, at `ef_search`."""
-
-    def work(conn: object) -> float:
-        found = 0
-        for v in vectors:
-            conn.execute(f"SET hnsw.ef_search = {ef_search}")  # type: ignore[attr-defined]
-            approx = {r[0] for r in conn.execute(  # type: ignore[attr-defined]
-                "SELECT id FROM passages ORDER BY embedding <#> %s LIMIT 10", (v,))}
-            with conn.transaction():  # type: ignore[attr-defined]
-                conn.execute("SET LOCAL enable_indexscan = off")  # type: ignore[attr-defined]
-                conn.execute("SET LOCAL statement_timeout = 0")  # type: ignore[attr-defined]
-                exact = {r[0] for r in conn.execute(  # type: ignore[attr-defined]
-                    "SELECT id FROM passages ORDER BY embedding <#> %s LIMIT 10", (v,))}
-            found += len(approx & exact)
-        conn.execute("SET hnsw.ef_search = 200")  # type: ignore[attr-defined]
-        return found / (10 * max(1, len(vectors)))
-
-    return float(pg._db.run(work))  # type: ignore[attr-defined]
-
-
-def _lexical_recall(pg: object, texts: Sequence[str]) -> float:
-    """Share of the exact BM25 top 50 that the unfiltered lexical candidates hold.
-
-    Exact: BM25 (the same SQL) over every passage matching a query term held by at most
-    RARE_TERM_SHARE of passages (all terms if none is). Compared by text, as the scaled
-    corpus repeats its base texts under new ids.
-    """
-    from knowledge.index.fusion import FusionParams
-    from knowledge.index.lexical import tokenize
-    from knowledge.index.postgres import search
-    from knowledge.index.postgres.bm25 import corpus_stats
-    from knowledge.index.postgres.rows import tsquery_literal
-
-    params = FusionParams()
-
-    def work(conn: object) -> float:
-        shares = []
-        for text in texts:
-            tokens = tokenize(text)
-            if not tokens:
-                continue
-            values = search.lexical_values(conn, text, params)
-            stats = corpus_stats(conn, tokens)
-            wide = [t for t in dict.fromkeys(tokens) if stats.df.get(t, 0) <= search.RARE_TERM_SHARE * stats.documents]
-            with conn.transaction():  # type: ignore[attr-defined]
-                conn.execute("SET LOCAL statement_timeout = 0")  # type: ignore[attr-defined]
-                exact = {r[0] for r in conn.execute(  # type: ignore[attr-defined]
-                    f"SELECT s.text FROM passages s WHERE s.lexemes @@ %(wide)s::tsquery"
-                    f" ORDER BY {search.BM25_SQL} DESC LIMIT %(m_lexical)s",
-                    {**values, "wide": tsquery_literal(wide or tokens)})}
-            found = {r[0] for r in conn.execute(  # type: ignore[attr-defined]
-                f"SELECT text FROM passages WHERE id IN ({search.LEXICAL_CANDIDATES_SQL})", values)}
-            if exact:
-                shares.append(len(found & exact) / len(exact))
-        return float(np.mean(shares)) if shares else 0.0
-
-    return float(pg._db.run(work))  # type: ignore[attr-defined]
 
 
 def _concurrent(

@@ -178,3 +178,19 @@ def test_scale_command_on_a_small_sample(
     assert size["passages"] == 3000
     assert size["index_bytes"]["vectors"] >= 3000 * 384 * 4
     assert size["search"]["p95_ms"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_engines_command_on_a_small_sample(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pgserver", reason="pgserver from requirements-dev.txt")
+    code = main(["engines", "--data", str(shared_data), "--sizes", "3000", "--queries", "6",
+                 "--clients", "2", "--duration", "1", "--no-quality"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "3,000 passages" in out and "postgres" in out and "embedded" in out
+    assert "0 errors" in out
+    recall = float(out.split("ef_search=40: ")[1].split(",")[0])
+    assert recall >= 0.9  # a small graph is all but exact
+    lexical = int(out.split("lexical candidates hold ")[1].split("%")[0])
+    assert lexical >= 80  # at this size the budget never binds: the candidates are BM25's own
