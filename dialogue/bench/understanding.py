@@ -135,6 +135,7 @@ def run(dialogues: Sequence[Dialogue], data_dirs: Mapping[str, Path], generator:
         warm = Simulator.from_config(config, user="bench-warm-up")
         warm.say("open shop talk")
         warm.say("what do people say about the echo dot")
+        warm.say("is it loud enough for a party")  # a search: the query encoder is loaded
         warm.say("let's chat")
         warm.say("stop")
     for n, dialogue in enumerate(dialogues):
