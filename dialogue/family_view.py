@@ -1,14 +1,16 @@
 """What reviewers say of a product, counted over its whole family of listings.
 
 A family (the Fire HD 8 in three colours) is one product to a shopper, so its figures,
-reviews and summary are the family's. Summaries are cached per product and recomputed only
-when the family's review count changes.
+reviews, summary and aspect mentions are the family's. Summaries and mention counts are
+cached per product and recomputed only when the family's review count changes, so a turn
+reads every review of a family only when something new was published.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from dialogue.aspect_evidence import AspectMentions, mentions_of
 from dialogue.linking import ProductLinker, normalise
 from dialogue.summaries import Summary, summarise
 from knowledge.model import Product, Review
@@ -22,6 +24,7 @@ class FamilyView:
     store: Store
     linker: ProductLinker
     _summaries: dict[tuple[str, int], Summary] = field(default_factory=dict, repr=False)
+    _mentions: dict[tuple[str, int], dict[str, AspectMentions]] = field(default_factory=dict, repr=False)
 
     def stats(self, product: Product) -> ProductStats:
         """Count and average over every listing of the product's family."""
@@ -59,6 +62,17 @@ class FamilyView:
             self._summaries = {k: v for k, v in self._summaries.items() if k[0] != product.id}
             self._summaries[key] = summary
         return self._summaries[key]
+
+    def mentions(self, product: Product, aspect: str) -> AspectMentions:
+        """How many of the family's reviews mention `aspect`, and how they lean."""
+        key = (product.id, self.stats(product).review_count)
+        if key not in self._mentions:
+            self._mentions = {k: v for k, v in self._mentions.items() if k[0] != product.id}
+            self._mentions[key] = {}
+        by_aspect = self._mentions[key]
+        if aspect not in by_aspect:
+            by_aspect[aspect] = mentions_of(aspect, self.reviews(product))
+        return by_aspect[aspect]
 
     def _other_names(self, product: Product) -> frozenset[str]:
         """Words of other products' names, which a summary must not take for aspects."""

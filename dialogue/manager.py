@@ -25,7 +25,7 @@ from dialogue.answers import (
     quote_from,
     tone,
 )
-from dialogue.aspect_evidence import about_aspect, mentions_of
+from dialogue.aspect_evidence import about_aspect
 from dialogue.chat import ChatContext, chat_turn, wants_to_close
 from dialogue.chat.generators import (
     category_label,
@@ -92,7 +92,7 @@ class DialogueManager:
         self.linker = ProductLinker(store, review_count=lambda pid: store.product_stats(pid).review_count)
         self._memory = MemoryKeeper(store)
         self._families = FamilyView(store, self.linker)
-        self._summary = SummaryReplies(self._families, self.linker, store)
+        self._summary = SummaryReplies(self._families, self.linker)
         self._advisor = Advisor(
             search=self._search,  # family-aware, as answers are
             products=self.linker.products,
@@ -355,7 +355,7 @@ class DialogueManager:
         focused = state.updated(focus_product_id=product.id, pending=None, chat=state.chat.paused())
         aspect_line: Say | None = None
         if aspects:
-            counted = mentions_of(aspects[0], self._families.reviews(product))
+            counted = self._families.mentions(product, aspects[0])
             label = aspects[0]
             if counted.mentions == 0:
                 return Reply(

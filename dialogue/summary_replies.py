@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dialogue.answers import quote_from, tidy_for_voice
-from dialogue.aspect_evidence import mentions_of
 from dialogue.chat.generators import varied_reviews
 from dialogue.family_view import FamilyView
 from dialogue.linking import ProductLinker
@@ -19,7 +18,6 @@ from dialogue.state import MORE_EVIDENCE, DialogueState, EvidenceCursor, Pending
 from dialogue.summaries import MAX_QUOTE_CHARS, sentence_polarity, spoken_list
 from knowledge.index.passages import split_sentences
 from knowledge.model import Product
-from knowledge.store.base import Store
 
 MIN_VALUE_MENTIONS = 2  # reviews on the price a verdict needs before it speaks of value
 
@@ -30,7 +28,6 @@ class SummaryReplies:
 
     _families: FamilyView
     linker: ProductLinker
-    _store: Store
 
     def summary(self, state: DialogueState, product: Product, verdict: bool = False) -> Reply:
         """Count, average, praised and criticised aspects and one quote; a verdict ("is it
@@ -56,7 +53,7 @@ class SummaryReplies:
         if summary.criticised:
             speech.append(Say("summary.complaints", {"aspects": spoken_list([a.term for a in summary.criticised])}))
         spoken = {a.term for a in (*summary.praised, *summary.criticised)}
-        value = mentions_of("price", self._families.reviews(product)) if verdict and "price" not in spoken else None
+        value = self._families.mentions(product, "price") if verdict and "price" not in spoken else None
         if value is not None and value.mentions >= MIN_VALUE_MENTIONS:
             speech.append(Say(f"summary.value.{value.lean}", {"count": value.mentions}))
         if summary.quote:
@@ -125,11 +122,10 @@ class SummaryReplies:
             state=state.updated(focus_product_id=product.id, pending=None, evidence=None, chat=state.chat.paused()),
         )
 
-    def listing(self, state: DialogueState, product: Product, listings: Sequence[Product],
-                       variant: str) -> Reply:
+    def listing(self, state: DialogueState, product: Product, listings: Sequence[Product], variant: str) -> Reply:
         """"What about the 32 GB one": the figures of the listings with that variant, beside
         their family's."""
-        parts = [self._store.product_stats(p.id) for p in listings]
+        parts = [self._families.store.product_stats(p.id) for p in listings]
         count = sum(p.review_count for p in parts)
         total = sum(p.review_count * float(p.average_rating or 0) for p in parts)
         values = {"variant": variant, "product": self.linker.phrase(product), "count": count,
@@ -138,7 +134,7 @@ class SummaryReplies:
             speech = Say("summary.listing", {**values, "rating": round(total / count, 1)})
         else:
             speech = Say("summary.listing_none", values)
-        focus = max(listings, key=lambda p: self._store.product_stats(p.id).review_count)
+        focus, _ = max(zip(listings, parts), key=lambda pair: pair[1].review_count)
         return Reply(
             speech=(speech, Say("anything_else.prompt")),
             reprompt=(Say("anything_else.reprompt"),),

@@ -34,17 +34,18 @@ class LocalPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
         if self.settings:
-            self._apply(self.settings)
+            self._apply_settings()
         return self
 
-    def _apply(self, settings: dict[str, str]) -> None:
+    def _apply_settings(self) -> None:
         """ALTER SYSTEM each setting, then restart (this process holds the only handle)."""
         import pgserver
         import psycopg
+        from psycopg import sql
 
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
-            for name, value in settings.items():
-                conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+            for name, value in self.settings.items():
+                conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
         self._server.cleanup()
         self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
